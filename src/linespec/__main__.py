@@ -1,0 +1,3 @@
+from linespec.entry import main
+
+raise SystemExit(main())

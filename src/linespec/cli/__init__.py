@@ -1,0 +1,1 @@
+"""The command-line layer: arguments in, core calls, renderers out, exit codes."""

@@ -1,0 +1,275 @@
+"""`linespec provenance ...`: argument parsing only; the work is in linespec.core."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from linespec.cli import state
+from linespec.core import lifecycle
+from linespec.core import status as status_mod
+from linespec.core import yamlread
+from linespec.core.lint.catalogue import BY_CODE, RULES
+from linespec.core.lint.engine import LintReport
+from linespec.core.lint.engine import lint as run_lint
+from linespec.core.lint.finding import Severity
+from linespec.core.workspace import Workspace, open_workspace
+from linespec.errors import EXIT_PROBLEMS, LinespecError, RefusedError, UsageError
+from linespec.render import console, human, jsonout
+
+app = typer.Typer(
+    help="Create, lint, inspect and move provenance records through their lifecycle.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Use this config file instead of .linespec.yml."),
+]
+RecordOption = Annotated[str, typer.Option("--record", help="The record ID.", show_default=False)]
+
+
+class StatusFormat(str, Enum):
+    human = "human"
+    json = "json"
+
+
+def _workspace(config: Path | None) -> Workspace:
+    ws = open_workspace(Path.cwd(), config)
+    state.root = ws.root
+    err = console.stderr()
+    for warning in ws.config.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", markup=True)
+    return ws
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    '  linespec provenance create --title "Add caching layer" --tag architecture,performance\n\n'
+    '  linespec provenance create -i user-service --title "Add user auth" --type blueprint\n\n'
+    '  linespec provenance create --title "Quick fix" --no-edit'
+)
+def create(
+    title: Annotated[str, typer.Option(help="Title of the decision.")] = "",
+    record_type: Annotated[
+        str, typer.Option("--type", help="Tier: brief, blueprint (default), bug or imprint.")
+    ] = "",
+    tag: Annotated[
+        list[str] | None, typer.Option(help="Tag; repeat it or separate with commas.")
+    ] = None,
+    supersedes: Annotated[str, typer.Option(help="ID of the record this one replaces.")] = "",
+    no_edit: Annotated[bool, typer.Option("--no-edit", help="Write without opening an editor.")] = False,
+    id_suffix: Annotated[
+        str, typer.Option("--id-suffix", "-i", help="Append a service suffix to the ID.")
+    ] = "",
+    config: ConfigOption = None,
+) -> None:
+    """Create a new record in draft status (opens $VISUAL/$EDITOR unless --no-edit)."""
+    ws = _workspace(config)
+    tags = [part.strip() for value in tag or [] for part in value.split(",") if part.strip()]
+    new = lifecycle.prepare_new(
+        ws,
+        title=title,
+        record_type=record_type,
+        tags=tags,
+        supersedes=supersedes,
+        id_suffix=id_suffix,
+    )
+    text = None if no_edit else _edit_interactively(new)
+    lifecycle.write_new(ws, new, text)
+    out = console.stdout()
+    out.print(f"\n[green]✓[/] Created {new.path.resolve()}")
+    if new.superseded is not None:
+        out.print(f"→ Marked {new.superseded.id} as superseded")
+    out.print("")
+
+
+def _edit_interactively(new: lifecycle.NewRecord) -> str:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    err = console.stderr()
+    with tempfile.TemporaryDirectory(prefix="linespec-") as tmp:
+        draft = Path(tmp) / new.path.name
+        draft.write_text(new.text, encoding="utf-8")
+        while True:
+            try:
+                proc = subprocess.run([*shlex.split(editor), str(draft)], check=False)
+            except (OSError, ValueError) as exc:
+                err.print(f"[yellow]Warning:[/] Could not open editor {editor!r}: {exc}")
+                return new.text
+            if proc.returncode != 0:
+                raise RefusedError(
+                    f"the editor exited with status {proc.returncode}; no record was written"
+                )
+            try:
+                text = yamlread.decode_text(draft.read_bytes(), new.path)
+                lifecycle.parse_edited(text, new)
+                return text
+            except LinespecError as exc:
+                err.print(f"[red]✗[/] {exc.render()}")
+                if sys.stdin.isatty() and typer.confirm("Re-open the editor?", default=True):
+                    continue
+                raise RefusedError("the edited record is not valid; no record was written") from None
+
+
+@app.command(
+    "open", epilog="Example:\n\n  linespec provenance open --record prov-2026-a1b2c3d4"
+)
+def open_(record: RecordOption, config: ConfigOption = None) -> None:
+    """Move a draft to open: scope and spec enforcement start to apply."""
+    ws = _workspace(config)
+    try:
+        lifecycle.open_record(ws, record)
+    except lifecycle.TransitionRefused as exc:
+        err = console.stderr()
+        err.print(f"[red]✗[/] {exc.message}\n")
+        for finding in exc.findings:
+            where = f"{finding.field}: " if finding.field else ""
+            err.print(f"    · {where}{finding.message}")
+        err.print("\n  Fix the errors above and run 'linespec provenance open' again.")
+        raise typer.Exit(EXIT_PROBLEMS) from None
+    out = console.stdout()
+    out.print(f"\n[green]✓[/] {record} transitioned from draft → open\n")
+    out.print("  Scope and spec enforcement now apply to this record.\n")
+
+
+@app.command(
+    epilog="Example:\n\n  linespec provenance deprecate --record prov-2026-a1b2c3d4 "
+    '--reason "Replaced by the managed cache"'
+)
+def deprecate(
+    record: RecordOption,
+    reason: Annotated[str, typer.Option(help="Why; stored in the record.")] = "",
+    config: ConfigOption = None,
+) -> None:
+    """Mark a draft, open or implemented record as deprecated."""
+    ws = _workspace(config)
+    lifecycle.deprecate(ws, record, reason)
+    console.stdout().print(f"\n[green]✓[/] {record} marked as deprecated\n")
+
+
+@app.command(
+    epilog="Examples:\n\n  linespec provenance status\n\n"
+    "  linespec provenance status --record prov-2026-a1b2c3d4\n\n"
+    "  linespec provenance status --filter open\n\n"
+    "  linespec provenance status --filter tag:architecture --format json"
+)
+def status(
+    record: Annotated[str, typer.Option(help="Show one record in detail.")] = "",
+    filter_: Annotated[
+        str, typer.Option("--filter", help="A status (draft, open, ...) or tag:NAME.")
+    ] = "",
+    output: Annotated[StatusFormat, typer.Option("--format", help="human or json.")] = (
+        StatusFormat.human
+    ),
+    config: ConfigOption = None,
+) -> None:
+    """Show every record (or one in detail) with its status."""
+    keep = status_mod.parse_filter(filter_)
+    ws = _workspace(config)
+    out = console.stdout()
+    if output is StatusFormat.json:
+        if record:
+            payload = {"record": status_mod.record_json(ws.records.get(record))}
+        else:
+            shown = status_mod.overview(ws.records, keep).records
+            payload = {"records": [status_mod.record_json(r) for r in shown]}
+        sys.stdout.write(jsonout.dumps(payload))
+        return
+    if record:
+        human.detail(out, status_mod.detail(ws.records, record), ws.root)
+    else:
+        human.overview(out, status_mod.overview(ws.records, keep), ws.config.enforcement)
+
+
+class LintFormat(str, Enum):
+    human = "human"
+    json = "json"
+
+
+@app.command(
+    epilog="Examples:\n\n  linespec provenance lint\n\n"
+    "  linespec provenance lint --record prov-2026-a1b2c3d4 --all\n\n"
+    "  linespec provenance lint --format json --enforcement strict"
+)
+def lint(
+    record: Annotated[str, typer.Option(help="Lint only this record.")] = "",
+    enforcement: Annotated[
+        str, typer.Option(help="none, warn or strict (default: from config).")
+    ] = "",
+    output: Annotated[LintFormat, typer.Option("--format", help="human or json.")] = (
+        LintFormat.human
+    ),
+    warn: Annotated[bool, typer.Option("--warn", help="Show only warnings.")] = False,
+    info: Annotated[bool, typer.Option("--info", help="Show only hints.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Show errors, warnings and hints.")] = (
+        False
+    ),
+    config: ConfigOption = None,
+) -> None:
+    """Check records against the rule catalogue; exit 1 when any error is found."""
+    if enforcement and enforcement not in ("none", "warn", "strict"):
+        raise UsageError(f'unknown --enforcement "{enforcement}": use none, warn or strict')
+    ws = _workspace(config)
+    level = enforcement or ws.config.enforcement
+    report = run_lint(ws.records, ws.root, level, record or None)
+    if output is LintFormat.json:
+        sys.stdout.write(jsonout.dumps(_lint_json(report, ws)))
+    else:
+        if show_all:
+            shown = list(Severity)
+        elif warn:
+            shown = [Severity.WARNING]
+        elif info:
+            shown = [Severity.HINT]
+        else:
+            shown = [Severity.ERROR]
+        human.lint_report(console.stdout(), report, ws.root, shown)
+    if report.errors:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _lint_json(report: LintReport, ws: Workspace) -> dict[str, object]:
+    return {
+        "enforcement": report.enforcement,
+        "total": report.passed + report.warnings + report.errors,
+        "passed": report.passed,
+        "warnings": report.warnings,
+        "errors": report.errors,
+        "issues": [
+            {
+                "record_id": f.record_id,
+                "field": f.field,
+                "message": f.message,
+                "severity": f.severity.value,
+                "rule": f.rule,
+                "file": ws.relative(f.file) if f.file else "",
+                "line": f.line,
+            }
+            for f in report.findings
+        ],
+    }
+
+
+@app.command(epilog="Examples:\n\n  linespec provenance rules\n\n  linespec provenance rules PROV009")
+def rules(code: Annotated[str, typer.Argument(help="Show the help of one rule.")] = "") -> None:
+    """List the lint rules, or explain one."""
+    out = console.stdout()
+    if code:
+        info = BY_CODE.get(code.upper())
+        if info is None:
+            raise UsageError(f"unknown rule {code}; run 'linespec provenance rules' for the list")
+        out.print(f"[bold]{info.code}[/] {info.name} ({info.severity.value})\n")
+        out.print(info.description + ".\n")
+        out.print(info.help)
+        return
+    for info in RULES:
+        out.print(f"{info.code:<9} {info.name:<30} {info.severity.value:<8} {info.description}")

@@ -1,0 +1,1 @@
+"""The core: records, config, rules and verdicts. Nothing here prints or exits."""

@@ -1,0 +1,114 @@
+"""Atomic file writes and multi-file transactions that roll back byte-for-byte."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from linespec.errors import StorageError
+
+_DEFAULT_MODE = 0o644
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace PATH with DATA so that readers see the old bytes or the new, never a mix.
+
+    The temp file lives in the same directory (rename is atomic only within a file
+    system), is fsynced before the rename, and keeps the mode of the file it replaces.
+    """
+    directory = path.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            mode = _DEFAULT_MODE & ~_umask()
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise StorageError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StorageError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable; not every platform or file system allows it.
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class Transaction:
+    """Writes several files; if anything fails before commit, every file is put back.
+
+    Use as a context manager: an exception inside the block restores every touched file
+    to its bytes from before the first write (deleting files that did not exist).
+    """
+
+    def __init__(self) -> None:
+        self._before: dict[Path, bytes | None] = {}
+
+    def snapshot(self, path: Path) -> None:
+        if path in self._before:
+            return
+        try:
+            self._before[path] = path.read_bytes()
+        except FileNotFoundError:
+            self._before[path] = None
+        except OSError as exc:
+            raise StorageError(f"cannot read: {exc.strerror or exc}", path=path) from None
+
+    def write(self, path: Path, data: bytes) -> None:
+        self.snapshot(path)
+        atomic_write(path, data)
+
+    @property
+    def touched(self) -> list[Path]:
+        return list(self._before)
+
+    def rollback(self) -> None:
+        for path, data in reversed(self._before.items()):
+            if data is None:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+            else:
+                atomic_write(path, data)
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is not None:
+            self.rollback()

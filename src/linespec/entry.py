@@ -1,0 +1,25 @@
+"""Console-script entry point.
+
+Kept free of heavy imports: `--version` answers before typer, rich or pydantic load, and
+later the hook fast paths dispatch from here too.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from linespec import __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    # `-p` as the first argument is the Go tool's legacy alias of `provenance`.
+    if args and args[0] == "-p":
+        args[0] = "provenance"
+    if args == ["--version"]:
+        sys.stdout.write(f"linespec v{__version__}\n")
+        return 0
+    from linespec.cli.main import run
+
+    return run(args)

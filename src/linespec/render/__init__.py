@@ -1,0 +1,1 @@
+"""Turning core data into text for people (rich) and machines (JSON)."""
