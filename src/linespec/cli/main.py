@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 import traceback
 
 import typer
@@ -57,7 +58,7 @@ def run(args: list[str]) -> int:
     except LinespecError as exc:
         if state.debug:
             traceback.print_exc()
-        sys.stderr.write(f"error: {exc.render(state.root)}\n")
+        sys.stderr.write(f"error: {exc.render(Path.cwd())}\n")
         return exc.exit_code
     except Exception as exc:
         if state.debug:

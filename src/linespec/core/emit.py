@@ -351,14 +351,27 @@ def _needs_quoting_for_type(s: str) -> bool:
         return True
     if s in _OLD_BOOLS:
         return True
-    return (
-        s[:1] in _HINT_NUMBER and ":" in s and _BASE60_FLOAT.fullmatch(s) is not None
-    )
+    return s[:1] in _HINT_NUMBER and ":" in s and _BASE60_FLOAT.fullmatch(s) is not None
 
 
 # --------------------------------------------------------------------------
 # emitterc.go: scalar analysis and style selection.
 # --------------------------------------------------------------------------
+
+
+# The per-character flags of yaml_emitter_analyze_scalar, as regex scans: a
+# Python loop over every character costs far more on the hashing hot path.
+_B = "\r\n\x85\u2028\u2029"
+# Not printable in libyaml's sense (tab is tracked separately).
+_SPECIAL_RE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]|\ufeff")
+_BREAK_RE = re.compile(f"[{_B}]")
+_BREAK_SPACE_RE = re.compile(f"[{_B}] ")
+_SPACE_BREAK_RE = re.compile(f" [{_B}]")
+# Indicators that rule out plain style anywhere in the value: ": " (or ":" at
+# the end) and " #".  "#" after NUL counts too, as libyaml's is_blankz does.
+_INNER_INDICATOR_RE = re.compile(f":(?:[ \t]|\\Z)|[ \t\0{_B}]#")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_NEEDS_ESCAPE_RE = re.compile(f"{_SPECIAL_RE.pattern}|[{_B}\"\\\\]")
 
 
 def _analyze(value: str) -> tuple[bool, bool, bool, bool]:
@@ -369,62 +382,24 @@ def _analyze(value: str) -> tuple[bool, bool, bool, bool]:
     if not value:
         return False, True, True, False
 
-    block_indicators = value.startswith(("---", "..."))
-    line_breaks = special = tabs = False
-    leading_space = leading_break = trailing_space = trailing_break = False
-    break_space = space_break = False
-    previous_space = previous_break = False
-    preceded_by_whitespace = True
-    last = len(value) - 1
-
-    for i, ch in enumerate(value):
-        followed_by_whitespace = i == last or value[i + 1] in " \t"
-        if i == 0:
-            if ch in _FIRST_CHAR_INDICATORS or (ch in "?:-" and followed_by_whitespace):
-                block_indicators = True
-        elif (ch == ":" and followed_by_whitespace) or (
-            ch == "#" and preceded_by_whitespace
-        ):
-            block_indicators = True
-
-        if ch == "\t":
-            tabs = True
-        elif not _is_printable(ch):
-            special = True
-
-        if ch == " ":
-            if i == 0:
-                leading_space = True
-            if i == last:
-                trailing_space = True
-            if previous_break:
-                break_space = True
-            previous_space, previous_break = True, False
-        elif ch in _BREAKS:
-            line_breaks = True
-            if i == 0:
-                leading_break = True
-            if i == last:
-                trailing_break = True
-            if previous_space:
-                space_break = True
-            previous_space, previous_break = False, True
-        else:
-            previous_space = previous_break = False
-
-        preceded_by_whitespace = ch in _BLANKZ
+    first = value[0]
+    followed_by_blank = len(value) == 1 or value[1] in " \t"
+    block_indicators = (
+        value.startswith(("---", "..."))
+        or first in _FIRST_CHAR_INDICATORS
+        or (first in "?-" and followed_by_blank)
+        or _INNER_INDICATOR_RE.search(value) is not None
+    )
+    special = _SPECIAL_RE.search(value) is not None
+    tabs = "\t" in value
+    line_breaks = _BREAK_RE.search(value) is not None
+    break_space = line_breaks and _BREAK_SPACE_RE.search(value) is not None
+    space_break = line_breaks and _SPACE_BREAK_RE.search(value) is not None
+    trailing_space = value[-1] == " "
+    edge_blank = first == " " or trailing_space or first in _B or value[-1] in _B
 
     block_plain = not (
-        leading_space
-        or leading_break
-        or trailing_space
-        or trailing_break
-        or break_space
-        or space_break
-        or tabs
-        or special
-        or line_breaks
-        or block_indicators
+        edge_blank or break_space or space_break or tabs or special or line_breaks or block_indicators
     )
     single_quoted = not (break_space or space_break or tabs or special)
     block = not (trailing_space or space_break or special)
@@ -433,7 +408,7 @@ def _analyze(value: str) -> tuple[bool, bool, bool, bool]:
 
 def _select_style(value: str, simple_key: bool) -> _Style:
     """stringv's requested style, then yaml_emitter_select_scalar_style (block context)."""
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+    if _SURROGATE_RE.search(value):
         # Not valid UTF-8; yaml.v3 would switch to a base64 !!binary scalar,
         # which a decoded record can never need.
         raise ValueError(f"string is not valid UTF-8: {value!r}")
@@ -463,6 +438,8 @@ def _escape_double(value: str) -> str:
     # the current character, so a value that begins with U+FEFF gets every
     # character escaped.  Reproduced deliberately.
     escape_all = value.startswith("\ufeff")
+    if not escape_all and _NEEDS_ESCAPE_RE.search(value) is None:
+        return value
     out: list[str] = []
     for ch in value:
         if escape_all or ch in _BREAKS or ch in '"\\' or not _is_printable(ch):
@@ -709,9 +686,9 @@ def emit_scalar(value: str) -> str:
     """The single-line form of a string as yaml.v3 writes it in block context.
 
     That is plain, 'single' or "double" quoted; raises ValueError for strings
-    yaml.v3 would write as a block literal.  Also raises ValueError when the single-quoted form would span lines
-    (a U+2028/U+2029 inside the value), since its layout then depends on the
-    surrounding indentation.
+    yaml.v3 would write as a block literal.  Also raises ValueError when the
+    single-quoted form would span lines (a U+2028/U+2029 inside the value),
+    since its layout then depends on the surrounding indentation.
     """
     style = _select_style(value, simple_key=False)
     if style == "literal":

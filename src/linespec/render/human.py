@@ -123,7 +123,7 @@ def detail(out: Console, data: Detail, root: Path) -> None:
     if data.implemented_by:
         out.print("Implemented by:")
         for child in data.implemented_by:
-            out.print(f"  · {escape(child.id)}  [{child.effective_type}]  {escape(child.title)}")
+            out.print(f"  · {escape(child.id)}  {escape(f'[{child.effective_type}]')}  {escape(child.title)}")
     else:
         out.print("Implemented by: —")
     if r.tags:
