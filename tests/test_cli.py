@@ -36,9 +36,10 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 
 def test_p_is_an_alias_of_provenance(repo: Repo) -> None:
     repo.record("prov-2026-00000001")
-    assert repo.cli("-p", "status", "--format", "json").stdout == repo.cli(
-        "provenance", "status", "--format", "json"
-    ).stdout
+    assert (
+        repo.cli("-p", "status", "--format", "json").stdout
+        == repo.cli("provenance", "status", "--format", "json").stdout
+    )
 
 
 def test_usage_errors_exit_2(repo: Repo) -> None:
@@ -82,9 +83,13 @@ def test_lint_json_exit_code_follows_errors(repo: Repo) -> None:
     assert data["errors"] >= 1
     issue = next(i for i in data["issues"] if i["field"] == "intent")
     assert issue == {
-        "record_id": "prov-2026-00000001", "field": "intent",
-        "message": "Missing required field: intent", "severity": "error", "rule": "PROV002",
-        "file": "provenance/prov-2026-00000001.yml", "line": 6,
+        "record_id": "prov-2026-00000001",
+        "field": "intent",
+        "message": "Missing required field: intent",
+        "severity": "error",
+        "rule": "PROV002",
+        "file": "provenance/prov-2026-00000001.yml",
+        "line": 6,
     }
 
 

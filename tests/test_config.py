@@ -26,7 +26,9 @@ def test_defaults_without_a_file(repo: Repo) -> None:
 
 
 def test_docs_defaults_apply_even_when_a_section_exists(repo: Repo) -> None:
-    repo.write(".linespec.yml", "provenance:\n  enforcement: strict\n  embedding:\n    provider: voyage\n")
+    repo.write(
+        ".linespec.yml", "provenance:\n  enforcement: strict\n  embedding:\n    provider: voyage\n"
+    )
     settings = load(repo.path).settings
     assert settings.enforcement == "strict"
     assert settings.auto_affected_scope is True
@@ -44,7 +46,10 @@ def test_root_is_the_git_toplevel_from_a_subdirectory(repo: Repo) -> None:
 
 
 def test_wrong_type_names_file_line_and_key(repo: Repo) -> None:
-    repo.write(".linespec.yml", "# settings\nprovenance:\n  dir: provenance\n  commit_tag_required: maybe\n")
+    repo.write(
+        ".linespec.yml",
+        "# settings\nprovenance:\n  dir: provenance\n  commit_tag_required: maybe\n",
+    )
     with pytest.raises(ConfigError) as caught:
         load(repo.path)
     error = caught.value
@@ -59,7 +64,11 @@ def test_wrong_type_names_file_line_and_key(repo: Repo) -> None:
         ("provenance:\n  enforcement: loud\n", "provenance.enforcement", 2),
         ("provenance:\n  cache_ttl_minutes: soon\n", "provenance.cache_ttl_minutes", 2),
         ("provenance:\n  exclude_paths: docs\n", "provenance.exclude_paths", 2),
-        ("provenance:\n  shared_repos:\n    - name: a\n      color: red\n", "provenance.shared_repos", 4),
+        (
+            "provenance:\n  shared_repos:\n    - name: a\n      color: red\n",
+            "provenance.shared_repos",
+            4,
+        ),
     ],
 )
 def test_invalid_values_are_errors_not_defaults(repo: Repo, body: str, key: str, line: int) -> None:
@@ -99,7 +108,9 @@ def test_explicit_config_flag_and_dir_relative_to_it(repo: Repo) -> None:
 
 
 def test_pyproject_table_when_no_linespec_yml(repo: Repo) -> None:
-    repo.write("pyproject.toml", '[tool.linespec.provenance]\nenforcement = "strict"\ndir = "adr"\n')
+    repo.write(
+        "pyproject.toml", '[tool.linespec.provenance]\nenforcement = "strict"\ndir = "adr"\n'
+    )
     config = load(repo.path)
     assert config.source == repo.path / "pyproject.toml"
     assert config.settings.enforcement == "strict"

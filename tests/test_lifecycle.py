@@ -37,8 +37,19 @@ def test_create_writes_the_go_tools_bytes(repo: Repo) -> None:
 
 def test_create_options(repo: Repo) -> None:
     result = repo.cli(
-        "provenance", "create", "--title", "Auth", "--type", "brief", "--tag", "a,b",
-        "--tag", "c", "-i", "user-service", "--no-edit",
+        "provenance",
+        "create",
+        "--title",
+        "Auth",
+        "--type",
+        "brief",
+        "--tag",
+        "a,b",
+        "--tag",
+        "c",
+        "-i",
+        "user-service",
+        "--no-edit",
     )
     assert result.exit_code == 0, result.stderr
     path, record_id = created(result.stdout)
@@ -51,8 +62,9 @@ def test_create_options(repo: Repo) -> None:
 def test_create_superseding_marks_the_target(repo: Repo) -> None:
     old = repo.record("prov-2026-00000001", status="implemented")
     old_text = old.read_text()
-    result = repo.cli("provenance", "create", "--title", "New", "--supersedes",
-                      "prov-2026-00000001", "--no-edit")
+    result = repo.cli(
+        "provenance", "create", "--title", "New", "--supersedes", "prov-2026-00000001", "--no-edit"
+    )
     assert result.exit_code == 0, result.stderr
     _, new_id = created(result.stdout)
     assert "→ Marked prov-2026-00000001 as superseded" in result.stdout
@@ -68,7 +80,9 @@ def test_create_superseding_marks_the_target(repo: Repo) -> None:
         (("--type", "epic"), 2, 'unknown --type "epic"'),
     ],
 )
-def test_create_refusals_write_nothing(repo: Repo, args: tuple[str, ...], code: int, message: str) -> None:
+def test_create_refusals_write_nothing(
+    repo: Repo, args: tuple[str, ...], code: int, message: str
+) -> None:
     repo.record("prov-2026-00000001")
     before = repo.snapshot()
     result = repo.cli("provenance", "create", "--no-edit", *args)
@@ -95,7 +109,7 @@ def _editor(tmp_path: Path, body: str) -> str:
 
 
 def test_create_with_an_editor(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    editor = _editor(tmp_path, "sed -i 's/^intent: \"\"/intent: Edited in the editor/' \"$1\"\n")
+    editor = _editor(tmp_path, 'sed -i \'s/^intent: ""/intent: Edited in the editor/\' "$1"\n')
     monkeypatch.setenv("EDITOR", editor)
     result = repo.cli("provenance", "create", "--title", "T")
     assert result.exit_code == 0, result.stderr
@@ -106,7 +120,7 @@ def test_create_with_an_editor(repo: Repo, tmp_path: Path, monkeypatch: pytest.M
 def test_visual_wins_over_editor_and_may_carry_arguments(
     repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    editor = _editor(tmp_path, "sed -i \"s/^title: .*/title: $1/\" \"$2\"\n")
+    editor = _editor(tmp_path, 'sed -i "s/^title: .*/title: $1/" "$2"\n')
     monkeypatch.setenv("VISUAL", f"{editor} from-visual")
     result = repo.cli("provenance", "create", "--title", "T")
     assert result.exit_code == 0, result.stderr
@@ -134,8 +148,11 @@ def test_a_failed_edit_leaves_no_record(
 
 
 def test_open_a_valid_draft(repo: Repo) -> None:
-    path = repo.record("prov-2026-00000001", status="draft",
-                       associated_specs=[{"path": "tests/test_x.py", "type": "pytest"}])
+    path = repo.record(
+        "prov-2026-00000001",
+        status="draft",
+        associated_specs=[{"path": "tests/test_x.py", "type": "pytest"}],
+    )
     repo.write("tests/test_x.py", "")
     before = path.read_text()
     result = repo.cli("provenance", "open", "--record", "prov-2026-00000001")
@@ -164,8 +181,14 @@ def test_open_only_from_draft(repo: Repo) -> None:
 def test_deprecate_stores_the_reason(repo: Repo) -> None:
     path = repo.record("prov-2026-00000001", status="implemented")
     before = path.read_text()
-    result = repo.cli("provenance", "deprecate", "--record", "prov-2026-00000001",
-                      "--reason", "Replaced: by the managed cache")
+    result = repo.cli(
+        "provenance",
+        "deprecate",
+        "--record",
+        "prov-2026-00000001",
+        "--reason",
+        "Replaced: by the managed cache",
+    )
     assert result.exit_code == 0, result.stderr
     assert path.read_text() == before.replace("status: implemented", "status: deprecated") + (
         "deprecation_reason: 'Replaced: by the managed cache'\n"
@@ -213,7 +236,9 @@ def test_auto_commit(repo: Repo) -> None:
     assert repo.git("status", "--porcelain") == ""
 
 
-def test_unwritable_provenance_dir_changes_nothing(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unwritable_provenance_dir_changes_nothing(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo.record("prov-2026-00000001", status="implemented")
     before = repo.snapshot()
     if os.geteuid() != 0:

@@ -149,13 +149,19 @@ def test_additional_dirs_are_loaded(repo: Repo) -> None:
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({"a": {}, "b": {"supersedes": "prov-2026-deadbeef"}},
-         "references unknown supersedes target: prov-2026-deadbeef"),
-        ({"a": {"supersedes": "prov-2026-0000000b"}, "b": {"supersedes": "prov-2026-0000000a"}},
-         "circular supersedes chain"),
+        (
+            {"a": {}, "b": {"supersedes": "prov-2026-deadbeef"}},
+            "references unknown supersedes target: prov-2026-deadbeef",
+        ),
+        (
+            {"a": {"supersedes": "prov-2026-0000000b"}, "b": {"supersedes": "prov-2026-0000000a"}},
+            "circular supersedes chain",
+        ),
     ],
 )
-def test_graph_errors_stop_the_load(repo: Repo, files: dict[str, dict[str, str]], message: str) -> None:
+def test_graph_errors_stop_the_load(
+    repo: Repo, files: dict[str, dict[str, str]], message: str
+) -> None:
     for suffix, fields in files.items():
         repo.record(f"prov-2026-0000000{suffix}", **fields)
     result = repo.cli("provenance", "lint")

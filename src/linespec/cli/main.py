@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 import traceback
+from pathlib import Path
 
 import typer
 

@@ -7,16 +7,15 @@ import shlex
 import subprocess
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from linespec.cli import state
-from linespec.core import lifecycle
+from linespec.core import lifecycle, yamlread
 from linespec.core import status as status_mod
-from linespec.core import yamlread
 from linespec.core.lint.catalogue import BY_CODE, RULES
 from linespec.core.lint.engine import LintReport
 from linespec.core.lint.engine import lint as run_lint
@@ -38,7 +37,7 @@ ConfigOption = Annotated[
 RecordOption = Annotated[str, typer.Option("--record", help="The record ID.", show_default=False)]
 
 
-class StatusFormat(str, Enum):
+class StatusFormat(StrEnum):
     human = "human"
     json = "json"
 
@@ -67,7 +66,9 @@ def create(
         list[str] | None, typer.Option(help="Tag; repeat it or separate with commas.")
     ] = None,
     supersedes: Annotated[str, typer.Option(help="ID of the record this one replaces.")] = "",
-    no_edit: Annotated[bool, typer.Option("--no-edit", help="Write without opening an editor.")] = False,
+    no_edit: Annotated[
+        bool, typer.Option("--no-edit", help="Write without opening an editor.")
+    ] = False,
     id_suffix: Annotated[
         str, typer.Option("--id-suffix", "-i", help="Append a service suffix to the ID.")
     ] = "",
@@ -117,12 +118,12 @@ def _edit_interactively(new: lifecycle.NewRecord) -> str:
                 err.print(f"[red]✗[/] {exc.render()}")
                 if sys.stdin.isatty() and typer.confirm("Re-open the editor?", default=True):
                     continue
-                raise RefusedError("the edited record is not valid; no record was written") from None
+                raise RefusedError(
+                    "the edited record is not valid; no record was written"
+                ) from None
 
 
-@app.command(
-    "open", epilog="Example:\n\n  linespec provenance open --record prov-2026-a1b2c3d4"
-)
+@app.command("open", epilog="Example:\n\n  linespec provenance open --record prov-2026-a1b2c3d4")
 def open_(record: RecordOption, config: ConfigOption = None) -> None:
     """Move a draft to open: scope and spec enforcement start to apply."""
     ws = _workspace(config)
@@ -177,6 +178,7 @@ def status(
     ws = _workspace(config)
     out = console.stdout()
     if output is StatusFormat.json:
+        payload: dict[str, object]
         if record:
             payload = {"record": status_mod.record_json(ws.records.get(record))}
         else:
@@ -190,7 +192,7 @@ def status(
         human.overview(out, status_mod.overview(ws.records, keep), ws.config.enforcement)
 
 
-class LintFormat(str, Enum):
+class LintFormat(StrEnum):
     human = "human"
     json = "json"
 
@@ -259,7 +261,9 @@ def _lint_json(report: LintReport, ws: Workspace) -> dict[str, object]:
     }
 
 
-@app.command(epilog="Examples:\n\n  linespec provenance rules\n\n  linespec provenance rules PROV009")
+@app.command(
+    epilog="Examples:\n\n  linespec provenance rules\n\n  linespec provenance rules PROV009"
+)
 def rules(code: Annotated[str, typer.Argument(help="Show the help of one rule.")] = "") -> None:
     """List the lint rules, or explain one."""
     out = console.stdout()

@@ -102,7 +102,9 @@ class Config:
     @property
     def extra_dirs(self) -> list[Path]:
         base = self.source.parent if self.source is not None else self.root
-        return [p if p.is_absolute() else base / p for p in map(Path, self.settings.additional_dirs)]
+        return [
+            p if p.is_absolute() else base / p for p in map(Path, self.settings.additional_dirs)
+        ]
 
     @property
     def state_dir(self) -> Path:
@@ -120,14 +122,11 @@ def find_root(cwd: Path) -> Path:
 
 
 def discover(cwd: Path, root: Path) -> Path | None:
-    """The nearest `.linespec.yml` (else pyproject.toml with a linespec table) from CWD up to ROOT."""
+    """The nearest `.linespec.yml` from CWD up to ROOT, else a pyproject.toml linespec table."""
     here = cwd.resolve()
     top = root.resolve()
-    candidates = [here, *here.parents]
-    if top in candidates:
-        candidates = candidates[: candidates.index(top) + 1]
-    else:
-        candidates = [here]
+    ancestry = [here, *here.parents]
+    candidates = ancestry[: ancestry.index(top) + 1] if top in ancestry else [here]
     for directory in candidates:
         if (directory / CONFIG_NAME).is_file():
             return directory / CONFIG_NAME
@@ -141,6 +140,7 @@ def discover(cwd: Path, root: Path) -> Path | None:
 def load(cwd: Path, explicit: Path | None = None) -> Config:
     """Find, read and validate the configuration for a command run in CWD."""
     root = find_root(cwd)
+    source: Path | None
     if explicit is not None:
         source = explicit if explicit.is_absolute() else cwd / explicit
         if not source.is_file():
@@ -211,9 +211,7 @@ def _validate(
             column=mark.column if mark else None,
         ) from None
     unknown = sorted(settings.model_extra or {})
-    warnings = tuple(
-        f"{source}: unknown setting provenance.{name} is ignored" for name in unknown
-    )
+    warnings = tuple(f"{source}: unknown setting provenance.{name} is ignored" for name in unknown)
     return Config(settings, root, source, warnings)
 
 

@@ -134,14 +134,14 @@ def _verify(
         after = yamlread.parse(text, path)
         record = record_from_document(after, path)
     except Exception as exc:
-        raise StorageError(f"cannot edit safely ({exc}); the file was left unchanged", path=path) from None
+        raise StorageError(
+            f"cannot edit safely ({exc}); the file was left unchanged", path=path
+        ) from None
     assert isinstance(after.data, dict)
     for key, value in changes.items():
         got: Any = field_value(record, key) if key in FIELD_ORDER else after.data.get(key)
         if got != value:
-            raise StorageError(
-                f"cannot edit {key} safely; the file was left unchanged", path=path
-            )
+            raise StorageError(f"cannot edit {key} safely; the file was left unchanged", path=path)
     for key, value in before.data.items():
         if key not in changes and after.data.get(key) != value:
             raise StorageError(

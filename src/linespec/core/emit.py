@@ -35,8 +35,6 @@ _Style = Literal["plain", "single", "double", "literal"]
 
 # yaml.v3 (like libyaml) treats all five of these as line breaks, not just \n.
 _BREAKS: frozenset[str] = frozenset("\r\n\x85\u2028\u2029")
-# libyaml's is_blankz: blank, break, or NUL (NUL marks the end of a C string).
-_BLANKZ: frozenset[str] = frozenset(" \t\0") | _BREAKS
 
 _FIRST_CHAR_INDICATORS: frozenset[str] = frozenset("#,[]{}&*!|>'\"%@`")
 
@@ -371,7 +369,9 @@ _SPACE_BREAK_RE = re.compile(f" [{_B}]")
 # the end) and " #".  "#" after NUL counts too, as libyaml's is_blankz does.
 _INNER_INDICATOR_RE = re.compile(f":(?:[ \t]|\\Z)|[ \t\0{_B}]#")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_NEEDS_ESCAPE_RE = re.compile(f"{_SPECIAL_RE.pattern}|[{_B}\"\\\\]")
+# What the double-quoted writer escapes: everything non-printable (tab
+# included), every break, the BOM, '"' and backslash.
+_NEEDS_ESCAPE_RE = re.compile(f'[^\\n\\x20-\\x7e\\xa0-\\ud7ff\\ue000-\\ufffd]|[\\ufeff{_B}"\\\\]')
 
 
 def _analyze(value: str) -> tuple[bool, bool, bool, bool]:
@@ -399,7 +399,13 @@ def _analyze(value: str) -> tuple[bool, bool, bool, bool]:
     edge_blank = first == " " or trailing_space or first in _B or value[-1] in _B
 
     block_plain = not (
-        edge_blank or break_space or space_break or tabs or special or line_breaks or block_indicators
+        edge_blank
+        or break_space
+        or space_break
+        or tabs
+        or special
+        or line_breaks
+        or block_indicators
     )
     single_quoted = not (break_space or space_break or tabs or special)
     block = not (trailing_space or space_break or special)
@@ -550,6 +556,15 @@ class _Writer:
 
     def _single_quoted(self, value: str, indent: int) -> None:
         self.write_indicator("'", True, False, False)
+        if _BREAK_RE.search(value) is None:
+            self.put(value.replace("'", "''"))
+        else:
+            self._single_quoted_lines(value, indent)
+        self.write_indicator("'", False, False, False)
+        self.whitespace = False
+        self.indention = False
+
+    def _single_quoted_lines(self, value: str, indent: int) -> None:
         breaks = False
         for ch in value:
             if ch == " ":
@@ -567,9 +582,6 @@ class _Writer:
                 self.put("''" if ch == "'" else ch)
                 self.indention = False
                 breaks = False
-        self.write_indicator("'", False, False, False)
-        self.whitespace = False
-        self.indention = False
 
     def _double_quoted(self, value: str) -> None:
         self.write_indicator('"', True, False, False)
@@ -588,6 +600,20 @@ class _Writer:
         if chomp:
             self.write_indicator(chomp, False, False, False)
         self.whitespace = True
+        if "\u2028" in value or "\u2029" in value:
+            self._literal_chars(value, indent)
+            return
+        # Only "\n" breaks remain (\r and NEL are non-printable, which rules
+        # out block style), so whole lines can be written at once.
+        for i, line in enumerate(value.split("\n")):
+            if i:
+                self.put_break()
+            if line:
+                self.write_indent(indent)
+                self.put(line)
+                self.indention = False
+
+    def _literal_chars(self, value: str, indent: int) -> None:
         breaks = True
         for ch in value:
             if ch in _BREAKS:

@@ -118,7 +118,9 @@ STRING_FIELDS = frozenset(
     name for name, info in Record.model_fields.items() if info.annotation in (str, "str")
 )
 LIST_FIELDS = frozenset(
-    name for name, info in Record.model_fields.items() if info.annotation in (list[str], "list[str]")
+    name
+    for name, info in Record.model_fields.items()
+    if info.annotation in (list[str], "list[str]")
 )
 # Keys whose empty value the Go tool leaves out of the file (`omitempty`).
 OMIT_EMPTY = frozenset({"type", "extends", "implements", "locked"})
@@ -186,7 +188,10 @@ def _string_list(doc: Document, path: Path, key: str, value: Any) -> list[str]:
     for index, item in enumerate(value):
         if isinstance(item, (dict, list)):
             _shape_error(
-                doc, path, (key, index), f'"{key}" item {index + 1} must be a string, not {_kind(item)}'
+                doc,
+                path,
+                (key, index),
+                f'"{key}" item {index + 1} must be a string, not {_kind(item)}',
             )
         items.append("" if item is None else item)
     return items
@@ -197,7 +202,10 @@ def _specs(doc: Document, path: Path, value: Any) -> list[Spec]:
         return []
     if not isinstance(value, list):
         _shape_error(
-            doc, path, ("associated_specs",), f'"associated_specs" must be a list, not {_kind(value)}'
+            doc,
+            path,
+            ("associated_specs",),
+            f'"associated_specs" must be a list, not {_kind(value)}',
         )
     specs: list[Spec] = []
     for index, item in enumerate(value):

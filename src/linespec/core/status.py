@@ -47,9 +47,7 @@ def parse_filter(text: str | None) -> RecordFilter | None:
         return lambda record: tag in record.tags
     if text in STATUSES:
         return lambda record: record.status == text
-    raise UsageError(
-        f'unknown filter "{text}": use a status ({", ".join(STATUSES)}) or tag:NAME'
-    )
+    raise UsageError(f'unknown filter "{text}": use a status ({", ".join(STATUSES)}) or tag:NAME')
 
 
 def without_specs(record: Record) -> bool:

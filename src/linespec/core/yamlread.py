@@ -131,7 +131,7 @@ class _Walker:
             return items
         if isinstance(node, MappingNode):
             return self._mapping(node, at)
-        raise YamlError(f"invalid YAML: unexpected node {node.id}", path=self.path)
+        raise YamlError(f"invalid YAML: unexpected node {type(node).__name__}", path=self.path)
 
     def _mapping(self, node: MappingNode, at: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}

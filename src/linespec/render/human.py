@@ -41,12 +41,12 @@ def _link(path: Path | None, root: Path, line: int | None) -> str:
     return f"[link={path.resolve().as_uri()}]{escape(text)}[/link]"
 
 
-def lint_report(
-    out: Console, report: LintReport, root: Path, shown: Iterable[Severity]
-) -> None:
+def lint_report(out: Console, report: LintReport, root: Path, shown: Iterable[Severity]) -> None:
     visible = set(shown)
     total = report.passed + report.warnings + report.errors
-    out.print(f"\n[green]✓[/] Linting {total} provenance records (enforcement: {report.enforcement})\n")
+    out.print(
+        f"\n[green]✓[/] Linting {total} provenance records (enforcement: {report.enforcement})\n"
+    )
     findings = [f for f in report.findings if f.severity in visible]
     groups: dict[str, list[Finding]] = {}
     for finding in sorted(findings, key=_order):
@@ -123,7 +123,8 @@ def detail(out: Console, data: Detail, root: Path) -> None:
     if data.implemented_by:
         out.print("Implemented by:")
         for child in data.implemented_by:
-            out.print(f"  · {escape(child.id)}  {escape(f'[{child.effective_type}]')}  {escape(child.title)}")
+            tier = escape(f"[{child.effective_type}]")
+            out.print(f"  · {escape(child.id)}  {tier}  {escape(child.title)}")
     else:
         out.print("Implemented by: —")
     if r.tags:

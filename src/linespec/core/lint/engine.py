@@ -70,9 +70,7 @@ def lint(records: RecordSet, root: Path, enforcement: str, only: str | None = No
         report = LintReport(enforcement, 1)
         record = records.by_id.get(only)
         if record is None:
-            report.findings.append(
-                Finding("PROV002", Severity.ERROR, only, "", "Record not found")
-            )
+            report.findings.append(Finding("PROV002", Severity.ERROR, only, "", "Record not found"))
         else:
             report.findings.extend(lint_record(record, ctx))
         return report

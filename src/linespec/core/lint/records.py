@@ -77,9 +77,7 @@ def type_value(r: Record, ctx: LintContext) -> Iterator[Issue]:
 
 def date_format(r: Record, ctx: LintContext) -> Iterator[Issue]:
     if r.created_at and not _DATE.match(r.created_at):
-        yield Issue(
-            "created_at", E, f'Invalid date format "{r.created_at}": must be YYYY-MM-DD'
-        )
+        yield Issue("created_at", E, f'Invalid date format "{r.created_at}": must be YYYY-MM-DD')
 
 
 def supersedes_resolves(r: Record, ctx: LintContext) -> Iterator[Issue]:
@@ -186,8 +184,9 @@ def not_applicable(r: Record, ctx: LintContext) -> Iterator[Issue]:
     kind = r.effective_type
     if kind != Tier.BUG and r.extends:
         yield Issue(
-            "extends", E, f"extends is not applicable on {kind} records; it is only valid on "
-            "bug records"
+            "extends",
+            E,
+            f"extends is not applicable on {kind} records; it is only valid on bug records",
         )
     if kind == Tier.BRIEF:
         if r.affected_scope:
