@@ -423,6 +423,9 @@ GO_SCALAR_VECTORS: list[tuple[str, str]] = [
     ("1.", 'k: "1."\n'),
     ("+1", 'k: "+1"\n'),
     ("+-1", "k: +-1\n"),
+    # Go's digit checks are ASCII-only (Python's int() is not).
+    ("1\u0663", "k: 1\u0663\n"),
+    ("0x1\u0663", "k: 0x1\u0663\n"),
     ("'", "k: ''''\n"),
     ("a'b", "k: a'b\n"),
     ('"', "k: '\"'\n"),

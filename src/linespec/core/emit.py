@@ -109,6 +109,14 @@ _YAML_STYLE_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+
 _GO_DOT_FLOAT = re.compile(r"\.[0-9_]*[0-9][0-9_]*(?:[eE][-+]?[0-9][0-9_]*)?")
 _DIGITS = re.compile(r"[0-9]+")
 _ASCII_DIGITS = "0123456789"
+_HEX_LETTERS = "abcdefABCDEF"
+_BASE_PREFIXES: dict[str, int] = {"b": 2, "B": 2, "o": 8, "O": 8, "x": 16, "X": 16}
+_BASE_DIGITS: dict[int, frozenset[str]] = {
+    2: frozenset("01"),
+    8: frozenset("01234567"),
+    10: frozenset(_ASCII_DIGITS),
+    16: frozenset(_ASCII_DIGITS + _HEX_LETTERS),
+}
 
 
 def _go_underscore_ok(s: str) -> bool:
@@ -118,12 +126,12 @@ def _go_underscore_ok(s: str) -> bool:
     saw = "^"
     i = 0
     hexa = False
-    if len(s) >= 2 and s[0] == "0" and s[1].lower() in "box":
+    if len(s) >= 2 and s[0] == "0" and s[1] in "bBoOxX":
         i = 2
         saw = "0"
-        hexa = s[1].lower() == "x"
+        hexa = s[1] in "xX"
     for ch in s[i:]:
-        if ch in _ASCII_DIGITS or (hexa and ch.lower() in "abcdef"):
+        if ch in _ASCII_DIGITS or (hexa and ch in _HEX_LETTERS):
             saw = "0"
         elif ch == "_":
             if saw != "0":
@@ -157,15 +165,16 @@ def _go_parse_uint(s: str, base: int) -> int | None:
     if base == 0:
         base = 10
         if s[0] == "0":
-            prefix = s[1:2].lower()
-            if len(s) >= 3 and prefix in ("b", "o", "x"):
-                base = {"b": 2, "o": 8, "x": 16}[prefix]
+            prefix_base = _BASE_PREFIXES.get(s[1:2])
+            if len(s) >= 3 and prefix_base is not None:
+                base = prefix_base
                 s = s[2:]
             else:
                 base = 8
                 s = s[1:]
-    allowed = "0123456789abcdef"[:base]
-    if any(ch.lower() not in allowed for ch in s):
+    # Checked by hand because int() would also take non-ASCII digits.
+    allowed = _BASE_DIGITS[base]
+    if any(ch not in allowed for ch in s):
         return None
     return int(s, base) if s else 0
 
@@ -371,7 +380,7 @@ _INNER_INDICATOR_RE = re.compile(f":(?:[ \t]|\\Z)|[ \t\0{_B}]#")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # What the double-quoted writer escapes: everything non-printable (tab
 # included), every break, the BOM, '"' and backslash.
-_NEEDS_ESCAPE_RE = re.compile(f'[^\\n\\x20-\\x7e\\xa0-\\ud7ff\\ue000-\\ufffd]|[\\ufeff{_B}"\\\\]')
+_NEEDS_ESCAPE_RE = re.compile(f'[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]|[\ufeff{_B}"\\\\]')
 
 
 def _analyze(value: str) -> tuple[bool, bool, bool, bool]:
