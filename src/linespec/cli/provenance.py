@@ -1,28 +1,25 @@
-"""`linespec provenance ...`: argument parsing only; the work is in linespec.core."""
+"""`linespec provenance ...`: argument parsing only; the work is in linespec.core.
+
+Core and rendering modules are imported inside each command: every invocation pays only
+for the command it runs (`status --format json` never loads rich, for instance).
+"""
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from linespec.cli import state
-from linespec.core import lifecycle, yamlread
-from linespec.core import status as status_mod
-from linespec.core.lint.catalogue import BY_CODE, RULES
-from linespec.core.lint.engine import LintReport
-from linespec.core.lint.engine import lint as run_lint
-from linespec.core.lint.finding import Severity
-from linespec.core.workspace import Workspace, open_workspace
-from linespec.errors import EXIT_PROBLEMS, LinespecError, RefusedError, UsageError
-from linespec.render import console, human, jsonout
+from linespec.errors import EXIT_PROBLEMS, UsageError
+
+if TYPE_CHECKING:
+    from linespec.core.lifecycle import NewRecord
+    from linespec.core.lint.engine import LintReport
+    from linespec.core.workspace import Workspace
 
 app = typer.Typer(
     help="Create, lint, inspect and move provenance records through their lifecycle.",
@@ -43,11 +40,12 @@ class StatusFormat(StrEnum):
 
 
 def _workspace(config: Path | None) -> Workspace:
+    from linespec.core.workspace import open_workspace
+
     ws = open_workspace(Path.cwd(), config)
     state.root = ws.root
-    err = console.stderr()
     for warning in ws.config.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", markup=True)
+        sys.stderr.write(f"warning: {warning}\n")
     return ws
 
 
@@ -75,6 +73,9 @@ def create(
     config: ConfigOption = None,
 ) -> None:
     """Create a new record in draft status (opens $VISUAL/$EDITOR unless --no-edit)."""
+    from linespec.core import lifecycle
+    from linespec.render import console
+
     ws = _workspace(config)
     tags = [part.strip() for value in tag or [] for part in value.split(",") if part.strip()]
     new = lifecycle.prepare_new(
@@ -94,7 +95,16 @@ def create(
     out.print("")
 
 
-def _edit_interactively(new: lifecycle.NewRecord) -> str:
+def _edit_interactively(new: NewRecord) -> str:
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    from linespec.core import lifecycle, yamlread
+    from linespec.errors import LinespecError, RefusedError
+    from linespec.render import console
+
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     err = console.stderr()
     with tempfile.TemporaryDirectory(prefix="linespec-") as tmp:
@@ -126,6 +136,9 @@ def _edit_interactively(new: lifecycle.NewRecord) -> str:
 @app.command("open", epilog="Example:\n\n  linespec provenance open --record prov-2026-a1b2c3d4")
 def open_(record: RecordOption, config: ConfigOption = None) -> None:
     """Move a draft to open: scope and spec enforcement start to apply."""
+    from linespec.core import lifecycle
+    from linespec.render import console
+
     ws = _workspace(config)
     try:
         lifecycle.open_record(ws, record)
@@ -152,6 +165,9 @@ def deprecate(
     config: ConfigOption = None,
 ) -> None:
     """Mark a draft, open or implemented record as deprecated."""
+    from linespec.core import lifecycle
+    from linespec.render import console
+
     ws = _workspace(config)
     lifecycle.deprecate(ws, record, reason)
     console.stdout().print(f"\n[green]✓[/] {record} marked as deprecated\n")
@@ -174,10 +190,13 @@ def status(
     config: ConfigOption = None,
 ) -> None:
     """Show every record (or one in detail) with its status."""
+    from linespec.core import status as status_mod
+
     keep = status_mod.parse_filter(filter_)
     ws = _workspace(config)
-    out = console.stdout()
     if output is StatusFormat.json:
+        from linespec.render import jsonout
+
         payload: dict[str, object]
         if record:
             payload = {"record": status_mod.record_json(ws.records.get(record))}
@@ -186,6 +205,9 @@ def status(
             payload = {"records": [status_mod.record_json(r) for r in shown]}
         sys.stdout.write(jsonout.dumps(payload))
         return
+    from linespec.render import console, human
+
+    out = console.stdout()
     if record:
         human.detail(out, status_mod.detail(ws.records, record), ws.root)
     else:
@@ -218,14 +240,21 @@ def lint(
     config: ConfigOption = None,
 ) -> None:
     """Check records against the rule catalogue; exit 1 when any error is found."""
+    from linespec.core.lint.engine import lint as run_lint
+    from linespec.core.lint.finding import Severity
+
     if enforcement and enforcement not in ("none", "warn", "strict"):
         raise UsageError(f'unknown --enforcement "{enforcement}": use none, warn or strict')
     ws = _workspace(config)
     level = enforcement or ws.config.enforcement
     report = run_lint(ws.records, ws.root, level, record or None)
     if output is LintFormat.json:
+        from linespec.render import jsonout
+
         sys.stdout.write(jsonout.dumps(_lint_json(report, ws)))
     else:
+        from linespec.render import console, human
+
         if show_all:
             shown = list(Severity)
         elif warn:
@@ -266,6 +295,9 @@ def _lint_json(report: LintReport, ws: Workspace) -> dict[str, object]:
 )
 def rules(code: Annotated[str, typer.Argument(help="Show the help of one rule.")] = "") -> None:
     """List the lint rules, or explain one."""
+    from linespec.core.lint.catalogue import BY_CODE, RULES
+    from linespec.render import console
+
     out = console.stdout()
     if code:
         info = BY_CODE.get(code.upper())

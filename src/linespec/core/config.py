@@ -222,7 +222,8 @@ def _nearest_mark(doc: yamlread.Document | None, loc: tuple[Any, ...]) -> yamlre
     path: list[str | int] = ["provenance"]
     best = doc.mark("provenance")
     for part in loc:
-        if not isinstance(part, (str, int)):
+        # Sequence items share their key's position; union branch names have none.
+        if not isinstance(part, str):
             continue
         candidate = doc.mark(*path, part)
         if candidate is None:

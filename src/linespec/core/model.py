@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from linespec.core.yamlread import Document, Mark
+from linespec.core.yamlread import Document, Mark, RawMark
 from linespec.errors import RecordShapeError
 
 
@@ -76,7 +76,7 @@ class Record(BaseModel):
 
     _path: Path | None = PrivateAttr(default=None)
     _remote: bool = PrivateAttr(default=False)
-    _marks: dict[tuple[str | int, ...], Mark] = PrivateAttr(default_factory=dict)
+    _marks: dict[tuple[str | int, ...], RawMark] = PrivateAttr(default_factory=dict)
 
     @property
     def path(self) -> Path | None:
@@ -103,7 +103,8 @@ class Record(BaseModel):
         return ref(self.superseded_by)
 
     def line_of(self, *key: str | int) -> Mark | None:
-        return self._marks.get(key)
+        raw = self._marks.get(key)
+        return Mark(*raw) if raw is not None else None
 
     def attach(self, path: Path | None, *, remote: bool = False, marks: Any = None) -> Record:
         self._path = path
@@ -133,7 +134,8 @@ def ref(value: str) -> str:
 
 
 def _shape_error(doc: Document, path: Path | str, key: tuple[str | int, ...], msg: str) -> NoReturn:
-    mark = doc.mark(*key)
+    # Marks are kept per mapping key; a list item is reported at its key's line.
+    mark = doc.mark(*(part for part in key if isinstance(part, str)))
     raise RecordShapeError(
         msg, path=path, line=mark.line if mark else None, column=mark.column if mark else None
     )

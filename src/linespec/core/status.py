@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -74,7 +75,7 @@ def record_json(record: Record) -> dict[str, Any]:
             out[key] = list(value) if name in present else None
         else:
             out[key] = value
-    out["FilePath"] = str(record.path.resolve()) if record.path else ""
+    out["FilePath"] = os.path.abspath(record.path) if record.path else ""
     return out
 
 

@@ -13,6 +13,7 @@ from linespec.core import yamlread
 from linespec.core.config import Config
 from linespec.core.graph import RecordSet
 from linespec.core.model import Record, record_from_document
+from linespec.core.parsecache import ParseCache, stamp
 from linespec.errors import LoadError, RecordShapeError
 
 RECORD_PREFIX = "prov-"
@@ -42,26 +43,40 @@ def record_files(directory: Path) -> Iterator[Path]:
             yield Path(entry.path)
 
 
-def load_file(path: Path, *, remote: bool = False) -> Record:
-    raw = _read(path)
-    text = yamlread.decode_text(raw, path)
-    if "associated_linespecs:" in text:
-        raise RecordShapeError(
-            "deprecated field 'associated_linespecs' found, use 'associated_specs' instead",
-            path=path,
-        )
-    record = record_from_document(yamlread.parse(text, path), path, remote=remote)
+def load_file(path: Path, *, remote: bool = False, cache: ParseCache | None = None) -> Record:
+    when = None
+    doc = None
+    if cache is not None:
+        try:
+            when = stamp(path.stat())
+        except OSError as exc:
+            raise LoadError(f"cannot read record: {exc.strerror or exc}", path=path) from None
+        doc = cache.get(path, when)
+    if doc is None:
+        text = yamlread.decode_text(_read(path), path)
+        if "associated_linespecs:" in text:
+            raise RecordShapeError(
+                "deprecated field 'associated_linespecs' found, use 'associated_specs' instead",
+                path=path,
+            )
+        doc = yamlread.parse(text, path)
+        if cache is not None and when is not None:
+            cache.put(path, when, doc)
+    record = record_from_document(doc, path, remote=remote)
     _check_name(record, path)
     return record
 
 
-def load_records(config: Config) -> RecordSet:
+def load_records(config: Config, *, use_cache: bool = True) -> RecordSet:
     """Every record of the repository, validated as a graph."""
+    cache = ParseCache(config.state_dir) if use_cache else None
     records: list[Record] = []
     for directory in [config.provenance_dir, *config.extra_dirs]:
-        records.extend(load_file(path) for path in record_files(directory))
+        records.extend(load_file(path, cache=cache) for path in record_files(directory))
     record_set = RecordSet(records)
     record_set.validate()
+    if cache is not None and records:
+        cache.save()
     return record_set
 
 

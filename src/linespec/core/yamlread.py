@@ -8,11 +8,13 @@ every key for messages. The round-trip parser is reserved for writes.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 import yaml
+from yaml._yaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from linespec.errors import YamlError
@@ -27,11 +29,12 @@ MAX_NODES = 100_000
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 Path_ = tuple[str | int, ...]
+# (line, column), 1-based; kept as a bare tuple so documents can be cached with marshal.
+RawMark = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """1-based line and column of a key or item in its file."""
+class Mark(NamedTuple):
+    """1-based line and column of a key in its file."""
 
     line: int
     column: int
@@ -39,13 +42,31 @@ class Mark:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A decoded document: plain Python data plus where each key and item was written."""
+    """A decoded document: plain Python data plus where each mapping key was written."""
 
     data: Any
-    marks: dict[Path_, Mark]
+    marks: dict[Path_, RawMark]
 
     def mark(self, *path: str | int) -> Mark | None:
-        return self.marks.get(path)
+        raw = self.marks.get(path)
+        return Mark(*raw) if raw is not None else None
+
+
+class _Composer(CParser):  # type: ignore[misc]
+    """libyaml's composer without tag resolution: every scalar stays literal text.
+
+    Resolution callbacks are the most expensive part of composing a record, and the
+    decoder never looks at implicit tags.
+    """
+
+    def resolve(self, kind: object, value: object, implicit: object) -> None:
+        return None
+
+    def descend_resolver(self, parent: object, index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 def decode_text(raw: bytes, path: Path | str) -> str:
@@ -71,8 +92,9 @@ def decode_text(raw: bytes, path: Path | str) -> str:
 
 def parse(text: str, path: Path | str) -> Document:
     """Parse one YAML document into literal-text data with key positions."""
+    composer = _Composer(text)
     try:
-        root = yaml.compose(text, Loader=yaml.CBaseLoader)
+        root = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "syntax error"
@@ -83,7 +105,9 @@ def parse(text: str, path: Path | str) -> Document:
         ) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", path=path) from None
-    marks: dict[Path_, Mark] = {}
+    finally:
+        composer.dispose()
+    marks: dict[Path_, RawMark] = {}
     if root is None:
         return Document(None, marks)
     walker = _Walker(path, marks)
@@ -103,58 +127,55 @@ def read_document(path: Path) -> Document:
     return parse(decode_text(raw, path), path)
 
 
-def is_null(node: ScalarNode) -> bool:
-    return node.style == "" and node.value in _NULLS
-
-
 class _Walker:
-    def __init__(self, path: Path | str, marks: dict[Path_, Mark]) -> None:
+    def __init__(self, path: Path | str, marks: dict[Path_, RawMark]) -> None:
         self.path = path
         self.marks = marks
-        self.visited = 0
+        self.budget = MAX_NODES
 
     def walk(self, node: Node, at: Path_) -> Any:
-        self.visited += 1
-        if self.visited > MAX_NODES:
+        self.budget -= 1
+        if self.budget < 0:
             raise YamlError(
                 f"document expands to more than {MAX_NODES} nodes (an alias bomb?)",
                 path=self.path,
             )
-        if isinstance(node, ScalarNode):
-            return None if is_null(node) else node.value
-        if isinstance(node, SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                here = (*at, index)
-                self.marks[here] = Mark(item.start_mark.line + 1, item.start_mark.column + 1)
-                items.append(self.walk(item, here))
-            return items
-        if isinstance(node, MappingNode):
-            return self._mapping(node, at)
-        raise YamlError(f"invalid YAML: unexpected node {type(node).__name__}", path=self.path)
+        kind = type(node)
+        # Exact type checks: the composer only makes these three, and `is` is the
+        # cheapest test on a path taken once per node.
+        if kind is ScalarNode:
+            value = node.value
+            return None if cast(ScalarNode, node).style == "" and value in _NULLS else value
+        if kind is SequenceNode:
+            return [self.walk(item, at) for item in node.value]
+        if kind is MappingNode:
+            return self._mapping(cast(MappingNode, node), at)
+        raise YamlError(f"invalid YAML: unexpected node {kind.__name__}", path=self.path)
 
     def _mapping(self, node: MappingNode, at: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        marks = self.marks
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                mark = key_node.start_mark
+            start = key_node.start_mark
+            position = (start.line + 1, start.column + 1)
+            if type(key_node) is not ScalarNode:
                 raise YamlError(
                     "invalid YAML: a mapping key must be a plain value",
                     path=self.path,
-                    line=mark.line + 1,
-                    column=mark.column + 1,
+                    line=position[0],
+                    column=position[1],
                 )
-            key = key_node.value
-            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            # Interned keys are shared across thousands of records in memory and in the
+            # marshal parse cache (which stores an interned string once).
+            key = sys.intern(key_node.value)
             here = (*at, key)
             if key in result:
-                first = self.marks[here]
                 raise YamlError(
-                    f'mapping key "{key}" already defined at line {first.line}',
+                    f'mapping key "{key}" already defined at line {marks[here][0]}',
                     path=self.path,
-                    line=line,
-                    column=column,
+                    line=position[0],
+                    column=position[1],
                 )
-            self.marks[here] = Mark(line, column)
+            marks[here] = position
             result[key] = self.walk(value_node, here)
         return result
