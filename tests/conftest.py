@@ -126,12 +126,16 @@ class Repo:
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     def snapshot(self) -> dict[str, bytes]:
-        """Every file outside .git, for asserting that nothing changed."""
-        return {
-            str(p.relative_to(self.path)): p.read_bytes()
-            for p in sorted(self.path.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(self.path).parts
-        }
+        """Every file a user owns (outside .git and the .linespec caches), to show none changed."""
+        files = {}
+        for p in sorted(self.path.rglob("*")):
+            parts = p.relative_to(self.path).parts
+            if not p.is_file() or ".git" in parts:
+                continue
+            if parts[0] == ".linespec" and parts[-1] != "hash_manifest.json":
+                continue
+            files[str(p.relative_to(self.path))] = p.read_bytes()
+        return files
 
 
 @pytest.fixture

@@ -200,3 +200,17 @@ def test_unknown_id(repo: Repo) -> None:
         result = repo.cli(*args)
         assert result.exit_code == 1
         assert result.stderr == "error: Record not found: prov-2026-99999999\n"
+
+
+def test_parse_cache_is_used_ignored_by_git_and_never_trusted_over_a_change(repo: Repo) -> None:
+    path = repo.record("prov-2026-00000001", title="First")
+    repo.commit_all()
+    assert repo.cli("provenance", "status", "--format", "json").exit_code == 0
+    cache = repo.path / ".linespec" / "parse-cache.marshal"
+    assert cache.is_file()
+    assert repo.git("status", "--porcelain") == ""
+    path.write_text(path.read_text().replace("title: First", "title: Second edit"))
+    result = repo.cli("provenance", "status", "--format", "json")
+    assert '"Title": "Second edit"' in result.stdout
+    cache.write_bytes(b"garbage")
+    assert '"Title": "Second edit"' in repo.cli("provenance", "status", "--format", "json").stdout

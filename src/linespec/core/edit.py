@@ -7,6 +7,7 @@ re-read and compared with what was intended before anyone writes it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping as AnyMapping
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,45 @@ def _insert_at(key: str, spans: dict[str, tuple[int, int]], lines: list[str]) ->
 
 def _render(key: str, value: Value, indent: int, base: str, newline: str) -> list[str]:
     text = emit_document([(key, value)], indent=indent)
+    if not _round_trips(text, key, value):
+        text = _quoted_document(key, value, indent)
     return [base + line + newline for line in text.split("\n")[:-1]]
+
+
+def _round_trips(text: str, key: str, value: Value) -> bool:
+    # yaml.v3's own styles lose a few strings (a literal block that starts with a line
+    # break); an edit must never change what the user asked to write.
+    try:
+        doc = yamlread.parse(text, Path("edit"))
+        record = record_from_document(doc, Path("edit"))
+    except Exception:
+        return False
+    got: Any = field_value(record, key) if key in FIELD_ORDER else doc.data.get(key)
+    return bool(got == value)
+
+
+def _quoted_document(key: str, value: Value, indent: int) -> str:
+    """KEY: VALUE with every string double-quoted (JSON escapes are valid YAML)."""
+    pad = " " * indent
+
+    def quote(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    if isinstance(value, bool):
+        return f"{key}: {'true' if value else 'false'}\n"
+    if isinstance(value, str):
+        return f"{key}: {quote(value)}\n"
+    if not value:
+        return f"{key}: []\n"
+    lines = [f"{key}:"]
+    for item in value:
+        if isinstance(item, str):
+            lines.append(f"{pad}- {quote(item)}")
+        else:
+            for position, (name, text) in enumerate(item):
+                lead = "- " if position == 0 else "  "
+                lines.append(f"{pad}{lead}{name}: {quote(text)}")
+    return "\n".join(lines) + "\n"
 
 
 def _verify(

@@ -58,4 +58,20 @@ class ParseCache:
         ):
             return
         with contextlib.suppress(Exception):
+            ensure_state_dir(self.path.parent)
             atomic_write(self.path, marshal.dumps((FORMAT, self._new)))
+
+
+STATE_GITIGNORE = (
+    "# Written by linespec: machine-local caches are never committed; the hash manifest is.\n"
+    "*\n"
+    "!hash_manifest.json\n"
+)
+
+
+def ensure_state_dir(state_dir: Path) -> None:
+    """Create `.linespec/` with a .gitignore that keeps its caches out of commits."""
+    state_dir.mkdir(exist_ok=True)
+    ignore = state_dir / ".gitignore"
+    if not ignore.exists():
+        atomic_write(ignore, STATE_GITIGNORE.encode("utf-8"))

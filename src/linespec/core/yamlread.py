@@ -52,7 +52,7 @@ class Document:
         return Mark(*raw) if raw is not None else None
 
 
-class _Composer(CParser):  # type: ignore[misc]
+class _Composer(CParser):
     """libyaml's composer without tag resolution: every scalar stays literal text.
 
     Resolution callbacks are the most expensive part of composing a record, and the
