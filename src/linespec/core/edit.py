@@ -15,7 +15,7 @@ from typing import Any
 from linespec.core import yamlread
 from linespec.core.canonical import field_value
 from linespec.core.emit import Value, emit_document
-from linespec.core.model import FIELD_ORDER, record_from_document
+from linespec.core.model import FIELD_ORDER, OMIT_EMPTY, Record, record_from_document
 from linespec.errors import StorageError
 
 _CANONICAL_INDENT = 4
@@ -26,6 +26,12 @@ def edit_text(text: str, path: Path, changes: AnyMapping[str, Value]) -> str:
     doc = yamlread.parse(text, path)
     if not isinstance(doc.data, dict):
         raise StorageError("cannot edit: the file is not a mapping of fields", path=path)
+    current = record_from_document(doc, path)
+    changes = {
+        key: value for key, value in changes.items() if _value_of(current, doc, key) != value
+    }
+    if not changes:
+        return text
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
     keys = _key_lines(doc, lines, path)
@@ -61,6 +67,13 @@ def edit_text(text: str, path: Path, changes: AnyMapping[str, Value]) -> str:
     result = "".join(out)
     _verify(doc, result, path, changes)
     return result
+
+
+def _value_of(record: Record, doc: yamlread.Document, key: str) -> Any:
+    if key in FIELD_ORDER:
+        present = key in doc.data or key not in OMIT_EMPTY
+        return field_value(record, key) if present else None
+    return doc.data.get(key)
 
 
 def _key_lines(doc: yamlread.Document, lines: list[str], path: Path) -> list[tuple[str, int, int]]:

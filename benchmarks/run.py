@@ -1,0 +1,349 @@
+"""Wall-clock and memory benchmarks of the linespec CLI on synthetic repositories.
+
+Every measurement is a real subprocess, timed from spawn to exit, because start-up cost
+(interpreter, imports, config discovery) is what users and git hooks actually wait for.
+The script reports; it does not gate: it exits 0 whatever the budgets say, and non-zero
+only when a benchmarked command itself fails.
+
+    python benchmarks/run.py [--sizes 45,1000,10000] [--runs 7] [--linespec PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import synth
+
+DEFAULT_SIZES = (45, 1000, 10000)
+MIB = 1024 * 1024
+# Slow cases get fewer runs: enough for a median, without making a run take many minutes.
+SLOW_CASE_SECONDS = 20.0
+MIN_RUNS = 3
+# lint exits 1 when it reports error findings; that is a result, not a failure to run.
+LINT_FINDINGS_EXIT = 1
+
+# (command label, records) -> budget. Only the cold runs are budgeted: the first command
+# after a checkout or a branch switch is the one people notice.
+TIME_BUDGETS: dict[tuple[str, int | None], float] = {
+    ("linespec --version", None): 0.100,
+    ("status --format json (cold)", 1000): 0.25,
+    ("status --format json (cold)", 10000): 1.0,
+    ("lint --format json (cold)", 1000): 0.25,
+    ("lint --format json (cold)", 10000): 2.5,
+}
+MEMORY_BUDGETS_MIB: dict[tuple[str, int], float] = {
+    ("lint peak RSS", 10000): 150.0,
+}
+
+
+@dataclass
+class Sample:
+    seconds: float
+    max_rss_bytes: int
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+@dataclass
+class Row:
+    command: str
+    records: int | None
+    values: list[float] = field(default_factory=list)
+    unit: str = "s"
+    budget: float | None = None
+    failed: bool = False
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    @property
+    def minimum(self) -> float:
+        return min(self.values)
+
+    @property
+    def verdict(self) -> str:
+        if self.failed:
+            return "FAILED"
+        if self.budget is None:
+            return "-"
+        return "ok" if self.median <= self.budget else "over"
+
+
+class CommandFailed(Exception):
+    def __init__(self, argv: Sequence[str], cwd: Path, sample: Sample) -> None:
+        super().__init__(f"{' '.join(argv)} exited {sample.returncode} in {cwd}")
+        self.sample = sample
+
+
+def run_once(argv: Sequence[str], cwd: Path, ok_codes: Sequence[int] = (0,)) -> Sample:
+    """Run ARGV once; time it and take the child's peak RSS from wait4."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        # Output goes to files rather than pipes so the parent never has to interleave
+        # reading with waiting, which would mean using Popen.communicate and losing the
+        # child's rusage.
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        # ru_maxrss is in KiB on Linux but in bytes on macOS.
+        scale = 1 if sys.platform == "darwin" else 1024
+        sample = Sample(elapsed, usage.ru_maxrss * scale, proc.returncode, out.read(), err.read())
+    if sample.returncode not in ok_codes:
+        raise CommandFailed(argv, cwd, sample)
+    return sample
+
+
+def clear_cache(repo: Path) -> None:
+    shutil.rmtree(repo / ".linespec", ignore_errors=True)
+
+
+def measure(
+    argv: Sequence[str],
+    cwd: Path,
+    runs: int,
+    *,
+    cold: bool,
+    ok_codes: Sequence[int] = (0,),
+) -> list[Sample]:
+    """RUNS timed runs; cold ones start without a .linespec/ cache, warm ones after a primer."""
+    if not cold:
+        clear_cache(cwd)
+        run_once(argv, cwd, ok_codes)
+    samples: list[Sample] = []
+    while len(samples) < runs:
+        if cold:
+            clear_cache(cwd)
+        samples.append(run_once(argv, cwd, ok_codes))
+        if len(samples) == 1:
+            runs = min(runs, max(MIN_RUNS, math.ceil(SLOW_CASE_SECONDS / samples[0].seconds)))
+    return samples
+
+
+# -- repositories --------------------------------------------------------------
+
+
+def cache_root() -> Path:
+    return Path(tempfile.gettempdir()) / "linespec-bench"
+
+
+def generator_digest() -> str:
+    # A changed generator must not reuse repositories built by the old one.
+    return hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:12]
+
+
+def ensure_repo(n: int, seed: int, rebuild: bool) -> tuple[Path, float, bool]:
+    """The cached repository for (n, seed), built if needed: (path, build seconds, reused)."""
+    root = cache_root()
+    root.mkdir(parents=True, exist_ok=True)
+    key = f"n{n}-seed{seed}-{generator_digest()}"
+    repo = root / key
+    meta = root / f"{key}.json"
+    if rebuild:
+        shutil.rmtree(repo, ignore_errors=True)
+        meta.unlink(missing_ok=True)
+    if repo.is_dir() and meta.is_file():
+        return repo, float(json.loads(meta.read_text())["seconds"]), True
+    shutil.rmtree(repo, ignore_errors=True)
+    # Build beside the final path and rename, so an interrupted build is never reused.
+    staging = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=root))
+    start = time.perf_counter()
+    synth.make_repo(staging / "repo", n, seed)
+    seconds = time.perf_counter() - start
+    (staging / "repo").rename(repo)
+    staging.rmdir()
+    meta.write_text(json.dumps({"n": n, "seed": seed, "seconds": seconds}))
+    return repo, seconds, False
+
+
+# -- reporting -----------------------------------------------------------------
+
+
+def fmt(value: float, unit: str) -> str:
+    return f"{value:.3f}" if unit == "s" else f"{value:.1f} MiB"
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    header = ("command", "records", "median", "min", "budget", "verdict")
+    body = []
+    for row in rows:
+        records = "-" if row.records is None else f"{row.records:,}"
+        if row.values:
+            median, minimum = fmt(row.median, row.unit), fmt(row.minimum, row.unit)
+        else:
+            median = minimum = "-"
+        budget = "-" if row.budget is None else f"<= {fmt(row.budget, row.unit)}"
+        body.append((row.command, records, median, minimum, budget, row.verdict))
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    right = {1, 2, 3, 4}
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    print(line(header))
+    print(line(["-" * w for w in widths]))
+    for cells in body:
+        print(line(cells))
+    print("(median/min in seconds of wall-clock time unless marked MiB)")
+
+
+def lint_summary(stdout: bytes) -> str:
+    try:
+        report = json.loads(stdout)
+        issues = report["issues"]
+    except (ValueError, KeyError, TypeError):
+        return "could not parse lint output"
+    hints = sum(1 for issue in issues if issue.get("severity") == "hint")
+    text = f"{report['errors']} errors, {report['warnings']} warnings, {hints} hints"
+    errors = sorted({issue["message"] for issue in issues if issue.get("severity") == "error"})
+    for message in errors[:5]:
+        text += f"\n      error: {message}"
+    return text
+
+
+# -- main ------------------------------------------------------------------------
+
+
+def find_linespec(explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    beside = Path(sys.executable).parent / "linespec"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("linespec")
+    if found is None:
+        raise SystemExit("run.py: no linespec next to the interpreter or on PATH; use --linespec")
+    return found
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--sizes",
+        default=",".join(str(n) for n in DEFAULT_SIZES),
+        help="comma-separated record counts (default: %(default)s)",
+    )
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per case (default: 7)")
+    parser.add_argument("--linespec", help="linespec executable to benchmark")
+    parser.add_argument("--seed", type=int, default=0, help="generator seed (default: 0)")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="regenerate repositories instead of reusing them"
+    )
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = sorted({int(part) for part in args.sizes.split(",") if part.strip()})
+    except ValueError:
+        parser.error(f"--sizes must be comma-separated integers, not {args.sizes!r}")
+    if not args.sizes or min(args.sizes) < 0:
+        parser.error("--sizes needs at least one non-negative count")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    linespec = find_linespec(args.linespec)
+    runs: int = args.runs
+    sizes: list[int] = args.sizes
+
+    print(f"python:   {sys.executable} ({sys.version.split()[0]})")
+    print(f"linespec: {linespec}")
+    repos: dict[int, Path] = {}
+    for n in sizes:
+        repo, seconds, reused = ensure_repo(n, args.seed, args.rebuild)
+        repos[n] = repo
+        how = "reused; generated earlier in" if reused else "generated in"
+        print(f"repo {n:>6,} records: {repo} ({how} {seconds:.2f} s)")
+    print()
+
+    rows: list[Row] = []
+    lint_notes: list[str] = []
+    failures: list[CommandFailed] = []
+    neutral = repos[sizes[0]]
+
+    def case(
+        label: str,
+        records: int | None,
+        argv: Sequence[str],
+        cwd: Path,
+        *,
+        cold: bool = True,
+        ok_codes: Sequence[int] = (0,),
+    ) -> list[Sample]:
+        row = Row(label, records, budget=TIME_BUDGETS.get((label, records)))
+        rows.append(row)
+        print(f"  running {label} ({records if records is not None else '-'})", file=sys.stderr)
+        try:
+            samples = measure(argv, cwd, runs, cold=cold, ok_codes=ok_codes)
+        except CommandFailed as exc:
+            row.failed = True
+            failures.append(exc)
+            return []
+        row.values = [s.seconds for s in samples]
+        return samples
+
+    def memory_row(label: str, records: int, samples: Sequence[Sample]) -> None:
+        if samples:
+            rows.append(
+                Row(
+                    label,
+                    records,
+                    [s.max_rss_bytes / MIB for s in samples],
+                    unit="MiB",
+                    budget=MEMORY_BUDGETS_MIB.get((label, records)),
+                )
+            )
+
+    case("python -c pass", None, [sys.executable, "-c", "pass"], neutral)
+    case("linespec --version", None, [linespec, "--version"], neutral)
+    status_argv = [linespec, "provenance", "status", "--format", "json"]
+    lint_argv = [linespec, "provenance", "lint", "--format", "json"]
+    for n in sizes:
+        repo = repos[n]
+        status_cold = case("status --format json (cold)", n, status_argv, repo)
+        case("status --format json (warm)", n, status_argv, repo, cold=False)
+        lint_cold = case(
+            "lint --format json (cold)", n, lint_argv, repo, ok_codes=(0, LINT_FINDINGS_EXIT)
+        )
+        if n == sizes[-1]:
+            memory_row("status peak RSS", n, status_cold)
+            memory_row("lint peak RSS", n, lint_cold)
+        if lint_cold:
+            lint_notes.append(f"  {n:>6,} records: {lint_summary(lint_cold[-1].stdout)}")
+
+    print()
+    print_table(rows)
+    if lint_notes:
+        print("\nlint findings on the generated repositories:")
+        print("\n".join(lint_notes))
+    for failure in failures:
+        print(f"\nFAILED: {failure}", file=sys.stderr)
+        tail = failure.sample.stderr.decode("utf-8", "replace").strip().splitlines()[-15:]
+        for text in tail:
+            print(f"    {text}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
