@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,8 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import synth
-
+SYNTH = Path(__file__).with_name("synth.py")
 DEFAULT_SIZES = (45, 1000, 10000)
 MIB = 1024 * 1024
 # Slow cases get fewer runs: enough for a median, without making a run take many minutes.
@@ -54,7 +54,7 @@ class Sample:
     seconds: float
     max_rss_bytes: int
     returncode: int
-    stdout: bytes
+    stdout: bytes  # empty unless asked for: see run_once
     stderr: bytes
 
 
@@ -90,8 +90,16 @@ class CommandFailed(Exception):
         self.sample = sample
 
 
-def run_once(argv: Sequence[str], cwd: Path, ok_codes: Sequence[int] = (0,)) -> Sample:
-    """Run ARGV once; time it and take the child's peak RSS from wait4."""
+def run_once(
+    argv: Sequence[str], cwd: Path, ok_codes: Sequence[int] = (0,), keep_stdout: bool = False
+) -> Sample:
+    """Run ARGV once; time it and take the child's peak RSS from wait4.
+
+    Linux starts a child's ru_maxrss at the high-water RSS of the process that spawned it
+    (exec records the old mm's peak), so this process must stay small: repositories are
+    generated in a subprocess and stdout (17 MB for status at 10,000 records) is only
+    read back when KEEP_STDOUT asks for it.
+    """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         # Output goes to files rather than pipes so the parent never has to interleave
         # reading with waiting, which would mean using Popen.communicate and losing the
@@ -105,7 +113,8 @@ def run_once(argv: Sequence[str], cwd: Path, ok_codes: Sequence[int] = (0,)) -> 
         err.seek(0)
         # ru_maxrss is in KiB on Linux but in bytes on macOS.
         scale = 1 if sys.platform == "darwin" else 1024
-        sample = Sample(elapsed, usage.ru_maxrss * scale, proc.returncode, out.read(), err.read())
+        stdout = out.read() if keep_stdout else b""
+        sample = Sample(elapsed, usage.ru_maxrss * scale, proc.returncode, stdout, err.read())
     if sample.returncode not in ok_codes:
         raise CommandFailed(argv, cwd, sample)
     return sample
@@ -122,6 +131,7 @@ def measure(
     *,
     cold: bool,
     ok_codes: Sequence[int] = (0,),
+    keep_stdout: bool = False,
 ) -> list[Sample]:
     """RUNS timed runs; cold ones start without a .linespec/ cache, warm ones after a primer."""
     if not cold:
@@ -131,7 +141,9 @@ def measure(
     while len(samples) < runs:
         if cold:
             clear_cache(cwd)
-        samples.append(run_once(argv, cwd, ok_codes))
+        # Only the last run's output is kept: one copy is enough to summarise.
+        keep = keep_stdout and len(samples) == runs - 1
+        samples.append(run_once(argv, cwd, ok_codes, keep))
         if len(samples) == 1:
             runs = min(runs, max(MIN_RUNS, math.ceil(SLOW_CASE_SECONDS / samples[0].seconds)))
     return samples
@@ -146,7 +158,7 @@ def cache_root() -> Path:
 
 def generator_digest() -> str:
     # A changed generator must not reuse repositories built by the old one.
-    return hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:12]
+    return hashlib.sha256(SYNTH.read_bytes()).hexdigest()[:12]
 
 
 def ensure_repo(n: int, seed: int, rebuild: bool) -> tuple[Path, float, bool]:
@@ -165,7 +177,9 @@ def ensure_repo(n: int, seed: int, rebuild: bool) -> tuple[Path, float, bool]:
     # Build beside the final path and rename, so an interrupted build is never reused.
     staging = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=root))
     start = time.perf_counter()
-    synth.make_repo(staging / "repo", n, seed)
+    subprocess.run(
+        [sys.executable, str(SYNTH), str(staging / "repo"), str(n), str(seed)], check=True
+    )
     seconds = time.perf_counter() - start
     (staging / "repo").rename(repo)
     staging.rmdir()
@@ -205,6 +219,10 @@ def print_table(rows: Sequence[Row]) -> None:
     for cells in body:
         print(line(cells))
     print("(median/min in seconds of wall-clock time unless marked MiB)")
+    # The floor explained in run_once: a child's peak RSS never reads lower than this.
+    scale = 1 if sys.platform == "darwin" else 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / MIB
+    print(f"(peak RSS cannot read below this harness's own peak, {own:.1f} MiB)")
 
 
 def lint_summary(stdout: bytes) -> str:
@@ -290,12 +308,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         *,
         cold: bool = True,
         ok_codes: Sequence[int] = (0,),
+        keep_stdout: bool = False,
     ) -> list[Sample]:
         row = Row(label, records, budget=TIME_BUDGETS.get((label, records)))
         rows.append(row)
         print(f"  running {label} ({records if records is not None else '-'})", file=sys.stderr)
         try:
-            samples = measure(argv, cwd, runs, cold=cold, ok_codes=ok_codes)
+            samples = measure(
+                argv, cwd, runs, cold=cold, ok_codes=ok_codes, keep_stdout=keep_stdout
+            )
         except CommandFailed as exc:
             row.failed = True
             failures.append(exc)
@@ -324,7 +345,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         status_cold = case("status --format json (cold)", n, status_argv, repo)
         case("status --format json (warm)", n, status_argv, repo, cold=False)
         lint_cold = case(
-            "lint --format json (cold)", n, lint_argv, repo, ok_codes=(0, LINT_FINDINGS_EXIT)
+            "lint --format json (cold)",
+            n,
+            lint_argv,
+            repo,
+            ok_codes=(0, LINT_FINDINGS_EXIT),
+            keep_stdout=True,
         )
         if n == sizes[-1]:
             memory_row("status peak RSS", n, status_cold)

@@ -164,7 +164,7 @@ def test_graph_errors_stop_the_load(
 ) -> None:
     for suffix, fields in files.items():
         repo.record(f"prov-2026-0000000{suffix}", **fields)
-    result = repo.cli("provenance", "lint")
+    result = repo.cli("provenance", "status")
     assert result.exit_code == 2
     assert message in result.stderr
 

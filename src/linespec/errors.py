@@ -74,6 +74,10 @@ class RecordShapeError(LoadError):
     """YAML that parses but does not fit the record schema (a list where a string belongs)."""
 
 
+class FileNameMismatch(RecordShapeError):
+    """A record whose `id` differs from its file's base name."""
+
+
 class GraphError(LoadError):
     """Records that load one by one but not together (duplicate IDs, supersedes cycles)."""
 

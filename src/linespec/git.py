@@ -78,3 +78,34 @@ def _command_error_text(exc: object) -> str:
     stderr = getattr(exc, "stderr", "") or ""
     text = str(stderr).strip().removeprefix("stderr:").strip().strip("'").strip()
     return text or str(exc)
+
+
+def index_blobs(root: Path, under: Path) -> list[tuple[str, bytes]]:
+    """(path, staged content) of every file in the index below UNDER."""
+    rel = os.path.relpath(under, root)
+    listing = run(["ls-files", "-s", "-z", "--", rel], root, check=False)
+    entries: list[tuple[str, str]] = []
+    for item in listing.split("\0"):
+        if not item:
+            continue
+        meta, _, path = item.partition("\t")
+        entries.append((meta.split()[1], path))
+    if not entries:
+        return []
+    batch = "".join(f"{sha}\n" for sha, _ in entries).encode()
+    try:
+        proc = subprocess.run(
+            ["git", "cat-file", "--batch"], cwd=root, input=batch, capture_output=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise GitError(f"git cat-file failed: {exc}") from None
+    out = proc.stdout
+    blobs: list[tuple[str, bytes]] = []
+    offset = 0
+    for _, path in entries:
+        header_end = out.index(b"\n", offset)
+        size = int(out[offset:header_end].split()[2])
+        start = header_end + 1
+        blobs.append((path, out[start : start + size]))
+        offset = start + size + 1
+    return blobs

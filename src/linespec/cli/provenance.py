@@ -18,7 +18,6 @@ from linespec.errors import EXIT_PROBLEMS, UsageError
 
 if TYPE_CHECKING:
     from linespec.core.lifecycle import NewRecord
-    from linespec.core.lint.engine import LintReport
     from linespec.core.workspace import Workspace
 
 app = typer.Typer(
@@ -215,43 +214,90 @@ def status(
 
 
 class LintFormat(StrEnum):
+    auto = "auto"
     human = "human"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
 @app.command(
     epilog="Examples:\n\n  linespec provenance lint\n\n"
     "  linespec provenance lint --record prov-2026-a1b2c3d4 --all\n\n"
-    "  linespec provenance lint --format json --enforcement strict"
+    "  linespec provenance lint --format sarif > provenance.sarif\n\n"
+    "  linespec provenance lint --staged --strict-warnings"
 )
 def lint(
     record: Annotated[str, typer.Option(help="Lint only this record.")] = "",
     enforcement: Annotated[
         str, typer.Option(help="none, warn or strict (default: from config).")
     ] = "",
-    output: Annotated[LintFormat, typer.Option("--format", help="human or json.")] = (
-        LintFormat.human
-    ),
+    output: Annotated[
+        LintFormat,
+        typer.Option(
+            "--format",
+            help="human, json, sarif, github (annotations), or auto: github under GitHub "
+            "Actions, else human.",
+        ),
+    ] = LintFormat.auto,
     warn: Annotated[bool, typer.Option("--warn", help="Show only warnings.")] = False,
     info: Annotated[bool, typer.Option("--info", help="Show only hints.")] = False,
-    show_all: Annotated[bool, typer.Option("--all", help="Show errors, warnings and hints.")] = (
-        False
-    ),
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Show errors, warnings and hints.")
+    ] = False,
+    staged: Annotated[
+        bool, typer.Option("--staged", help="Lint the records as staged in the git index.")
+    ] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when errors are found.")
+    ] = False,
+    strict_warnings: Annotated[
+        bool, typer.Option("--strict-warnings", help="Exit 1 on warnings too.")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Check records against the rule catalogue; exit 1 when any error is found."""
-    from linespec.core.lint.engine import lint as run_lint
+    """Check records against the rule catalogue; exit 1 when any error is found.
+
+    Unloadable record files are reported as findings (PROV001) rather than stopping the
+    run. With several .linespec.yml files below the current directory (a monorepo) and no
+    --config, every one of them is linted.
+    """
+    import os
+
     from linespec.core.lint.finding import Severity
+    from linespec.core.lint.runner import run_lint
 
     if enforcement and enforcement not in ("none", "warn", "strict"):
         raise UsageError(f'unknown --enforcement "{enforcement}": use none, warn or strict')
-    ws = _workspace(config)
-    level = enforcement or ws.config.enforcement
-    report = run_lint(ws.records, ws.root, level, record or None)
+    if output is LintFormat.auto:
+        under_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+        output = LintFormat.github if under_actions else LintFormat.human
+    run = run_lint(
+        Path.cwd(),
+        config_path=config,
+        enforcement=enforcement or None,
+        only=record or None,
+        staged=staged,
+    )
+    state.root = run.root
+    for cfg, _ in run.reports:
+        for warning in cfg.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+    report = run.merged()
     if output is LintFormat.json:
-        from linespec.render import jsonout
+        from linespec.render import jsonout, lint_json
 
-        sys.stdout.write(jsonout.dumps(_lint_json(report, ws)))
+        sys.stdout.write(jsonout.dumps(lint_json.payload(report, run.root)))
+    elif output is LintFormat.sarif:
+        from linespec.render import jsonout, sarif
+        from linespec.render.relpath import relative
+
+        folder = relative(run.reports[0][0].provenance_dir, run.root)
+        sys.stdout.write(jsonout.dumps(sarif.document(report, run.root, folder)))
+    elif output is LintFormat.github:
+        from linespec.render import github
+
+        sys.stdout.write(github.render(report, run.root))
     else:
         from linespec.render import console, human
 
@@ -263,31 +309,14 @@ def lint(
             shown = [Severity.HINT]
         else:
             shown = [Severity.ERROR]
-        human.lint_report(console.stdout(), report, ws.root, shown)
-    if report.errors:
+        out = console.stdout()
+        for cfg, part in run.reports:
+            if len(run.reports) > 1:
+                out.print(f"\nConfig: {cfg.source}")
+            human.lint_report(out, part, run.root, shown)
+    failing = report.errors or (strict_warnings and report.warnings)
+    if failing and not exit_zero:
         raise typer.Exit(EXIT_PROBLEMS)
-
-
-def _lint_json(report: LintReport, ws: Workspace) -> dict[str, object]:
-    return {
-        "enforcement": report.enforcement,
-        "total": report.passed + report.warnings + report.errors,
-        "passed": report.passed,
-        "warnings": report.warnings,
-        "errors": report.errors,
-        "issues": [
-            {
-                "record_id": f.record_id,
-                "field": f.field,
-                "message": f.message,
-                "severity": f.severity.value,
-                "rule": f.rule,
-                "file": ws.relative(f.file) if f.file else "",
-                "line": f.line,
-            }
-            for f in report.findings
-        ],
-    }
 
 
 @app.command(

@@ -3,31 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from linespec.core.model import Record
 from linespec.errors import GraphError, RecordNotFoundError
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class GraphProblem:
+    """A record that loads alone but not with the others."""
+
+    record: Record
+    rule: str
+    field: str
+    message: str
+
+    def error(self) -> GraphError:
+        mark = self.record.line_of(self.field) or self.record.line_of("id")
+        return GraphError(
+            self.message,
+            path=self.record.path,
+            line=mark.line if mark else None,
+            column=mark.column if mark else None,
+        )
+
+
 class RecordSet:
-    """Records in load order with lookups by ID and by relation."""
+    """Records in load order with lookups by ID and by relation.
 
-    records: list[Record]
-    by_id: dict[str, Record] = field(init=False)
-    _superseders: dict[str, list[Record]] = field(init=False)
-    _implementers: dict[str, list[Record]] = field(init=False)
+    A record whose ID is already taken is kept out of the set and reported by
+    :meth:`problems`, as are dangling supersedes targets and supersedes cycles.
+    """
 
-    def __post_init__(self) -> None:
-        self.by_id = {}
-        self._superseders = {}
-        self._implementers = {}
-        for record in self.records:
-            if record.id in self.by_id and record.id:
-                first = self.by_id[record.id]
-                raise GraphError(
-                    f"duplicate record ID: {record.id} (also in {first.path})", path=record.path
-                )
+    def __init__(self, records: Sequence[Record]) -> None:
+        self.records: list[Record] = []
+        self.by_id: dict[str, Record] = {}
+        self._duplicates: list[tuple[Record, Record]] = []
+        self._superseders: dict[str, list[Record]] = {}
+        self._implementers: dict[str, list[Record]] = {}
+        for record in records:
+            if record.id and record.id in self.by_id:
+                self._duplicates.append((record, self.by_id[record.id]))
+                continue
+            self.records.append(record)
             if record.id:
                 self.by_id[record.id] = record
             if record.supersedes_id:
@@ -57,29 +75,65 @@ class RecordSet:
     def implementers(self, record_id: str) -> Sequence[Record]:
         return self._implementers.get(record_id, [])
 
-    def validate(self) -> None:
-        """Fail like the Go loader on unknown supersedes targets and on supersedes cycles."""
+    def supersedes_chain(self, record: Record) -> list[Record]:
+        """The records RECORD supersedes, transitively, stopping at a cycle or a gap."""
+        chain: list[Record] = []
+        seen = {record.id}
+        current = record
+        while current.supersedes_id and current.supersedes_id not in seen:
+            target = self.by_id.get(current.supersedes_id)
+            if target is None:
+                break
+            chain.append(target)
+            seen.add(target.id)
+            current = target
+        return chain
+
+    def problems(self) -> list[GraphProblem]:
+        """Duplicate IDs, unknown supersedes targets and supersedes cycles, in load order."""
+        found = [
+            GraphProblem(
+                dup, "PROV004", "id", f"duplicate record ID: {dup.id} (also in {first.path})"
+            )
+            for dup, first in self._duplicates
+        ]
         for record in self.records:
             target = record.supersedes_id
             if target and target not in self.by_id:
-                mark = record.line_of("supersedes")
-                raise GraphError(
-                    f"record {record.id} references unknown supersedes target: {target}",
-                    path=record.path,
-                    line=mark.line if mark else None,
-                )
-        for record in self.records:
-            seen = [record.id]
-            current = record
-            while current.supersedes_id:
-                nxt = self.by_id[current.supersedes_id]
-                if nxt.id == record.id:
-                    chain = " -> ".join([*seen, record.id])
-                    raise GraphError(
-                        f"circular supersedes chain detected involving {record.id} ({chain})",
-                        path=record.path,
+                found.append(
+                    GraphProblem(
+                        record,
+                        "PROV006",
+                        "supersedes",
+                        f"record {record.id} references unknown supersedes target: {target}",
                     )
-                if nxt.id in seen:
-                    break
-                seen.append(nxt.id)
-                current = nxt
+                )
+        found.extend(self._cycles())
+        return found
+
+    def _cycles(self) -> list[GraphProblem]:
+        found: list[GraphProblem] = []
+        reported: set[str] = set()
+        for record in self.records:
+            chain = self.supersedes_chain(record)
+            last = chain[-1] if chain else record
+            if last.supersedes_id != record.id or record.id in reported:
+                continue
+            members = [record.id, *(r.id for r in chain)]
+            reported.update(members)
+            found.append(
+                GraphProblem(
+                    record,
+                    "PROV014",
+                    "supersedes",
+                    "circular supersedes chain detected involving "
+                    f"{record.id} ({' -> '.join([*members, record.id])})",
+                )
+            )
+        return found
+
+    def validate(self) -> None:
+        """Fail like the Go loader on the first graph problem."""
+        problems = self.problems()
+        if problems:
+            raise problems[0].error()

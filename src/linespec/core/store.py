@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from linespec.core import yamlread
@@ -14,7 +15,7 @@ from linespec.core.config import Config
 from linespec.core.graph import RecordSet
 from linespec.core.model import Record, record_from_document
 from linespec.core.parsecache import ParseCache, stamp
-from linespec.errors import LoadError, RecordShapeError
+from linespec.errors import FileNameMismatch, LoadError, RecordShapeError
 
 RECORD_PREFIX = "prov-"
 RECORD_SUFFIXES = (".yml", ".yaml")
@@ -63,21 +64,45 @@ def load_file(path: Path, *, remote: bool = False, cache: ParseCache | None = No
         if cache is not None and when is not None:
             cache.put(path, when, doc)
     record = record_from_document(doc, path, remote=remote)
-    _check_name(record, path)
+    check_name(record, path)
     return record
 
 
-def load_records(config: Config, *, use_cache: bool = True) -> RecordSet:
-    """Every record of the repository, validated as a graph."""
+@dataclass
+class Loaded:
+    """Everything that loaded, and every file that did not."""
+
+    records: RecordSet
+    failures: list[LoadError]
+
+
+def load_all(config: Config, *, use_cache: bool = True) -> Loaded:
+    """Load every record file, collecting per-file failures instead of stopping at one.
+
+    The linter reports failures as findings; every other command uses `load_records`.
+    Directory-level failures (an unreadable provenance dir) still raise.
+    """
     cache = ParseCache(config.state_dir) if use_cache else None
     records: list[Record] = []
+    failures: list[LoadError] = []
     for directory in [config.provenance_dir, *config.extra_dirs]:
-        records.extend(load_file(path, cache=cache) for path in record_files(directory))
-    record_set = RecordSet(records)
-    record_set.validate()
+        for path in record_files(directory):
+            try:
+                records.append(load_file(path, cache=cache))
+            except LoadError as exc:
+                failures.append(exc)
     if cache is not None and records:
         cache.save()
-    return record_set
+    return Loaded(RecordSet(records), failures)
+
+
+def load_records(config: Config, *, use_cache: bool = True) -> RecordSet:
+    """Every record of the repository, validated as a graph; the first problem raises."""
+    loaded = load_all(config, use_cache=use_cache)
+    if loaded.failures:
+        raise loaded.failures[0]
+    loaded.records.validate()
+    return loaded.records
 
 
 def _read(path: Path) -> bytes:
@@ -87,13 +112,13 @@ def _read(path: Path) -> bytes:
         raise LoadError(f"cannot read record: {exc.strerror or exc}", path=path) from None
 
 
-def _check_name(record: Record, path: Path) -> None:
+def check_name(record: Record, path: Path) -> None:
     # Hooks and commit checks find a record by its file's base name, so a file whose name
     # disagrees with its id would be enforced as some other record (or not at all).
     stem = path.name.rsplit(".", 1)[0]
     if record.id and record.id != stem:
         mark = record.line_of("id")
-        raise RecordShapeError(
+        raise FileNameMismatch(
             f'id "{record.id}" does not match the file name (expected "{stem}"); '
             f"rename the file to {record.id}{path.suffix} or fix the id",
             path=path,

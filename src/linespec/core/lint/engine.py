@@ -1,4 +1,4 @@
-"""Runs the rules and turns their issues into findings with rule IDs and positions."""
+"""Runs the checks and turns their issues into findings with rule IDs and positions."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 from linespec.core.graph import RecordSet
 from linespec.core.lint.context import Issue, LintContext
 from linespec.core.lint.finding import Finding, Severity
-from linespec.core.lint.records import checks_for
-from linespec.core.lint.ruleid import rule_for
+from linespec.core.lint.order import SET, checks_for
 from linespec.core.model import Record
+from linespec.core.store import Loaded
+from linespec.errors import FileNameMismatch, LoadError
 
 
 @dataclass
@@ -39,14 +40,13 @@ class LintReport:
         return self.record_count - self.errors
 
 
-def _finding(record: Record, issue: Issue) -> Finding:
-    severity = Severity(issue.severity)
+def _finding(record: Record, rule: str, issue: Issue) -> Finding:
     mark = record.line_of(issue.field) if issue.field else None
     if mark is None:
         mark = record.line_of("id")
     return Finding(
-        rule=issue.rule or rule_for(issue.field, issue.message, severity),
-        severity=severity,
+        rule=rule,
+        severity=Severity(issue.severity),
         record_id=record.id,
         field=issue.field,
         message=issue.message,
@@ -57,24 +57,78 @@ def _finding(record: Record, issue: Issue) -> Finding:
 
 
 def lint_record(record: Record, ctx: LintContext) -> list[Finding]:
-    findings: list[Finding] = []
-    for check in checks_for(record):
-        findings.extend(_finding(record, issue) for issue in check(record, ctx))
+    return [
+        _finding(record, check.rule, issue)
+        for check in checks_for(record)
+        for issue in check(record, ctx)
+    ]
+
+
+def _load_findings(failures: list[LoadError], records: RecordSet) -> list[Finding]:
+    findings = []
+    for failure in failures:
+        stem = failure.path.name.rsplit(".", 1)[0] if failure.path else ""
+        findings.append(
+            Finding(
+                rule="PROV004" if isinstance(failure, FileNameMismatch) else "PROV001",
+                severity=Severity.ERROR,
+                record_id=stem,
+                field="id" if isinstance(failure, FileNameMismatch) else "",
+                message=failure.message,
+                file=failure.path,
+                line=failure.line,
+                column=failure.column,
+            )
+        )
+    for problem in records.problems():
+        # Dangling supersedes targets are the per-record PROV006 check's to report.
+        if problem.rule == "PROV006":
+            continue
+        error = problem.error()
+        findings.append(
+            Finding(
+                problem.rule,
+                Severity.ERROR,
+                problem.record.id,
+                problem.field,
+                problem.message,
+                error.path,
+                error.line,
+                error.column,
+            )
+        )
     return findings
 
 
-def lint(records: RecordSet, root: Path, enforcement: str, only: str | None = None) -> LintReport:
+def lint(
+    loaded: Loaded,
+    root: Path,
+    enforcement: str,
+    *,
+    only: str | None = None,
+    manifest_file: Path | None = None,
+) -> LintReport:
     """Lint every record (or just ONLY) with the given enforcement level."""
-    ctx = LintContext(records, root, enforcement)
+    records = loaded.records
+    ctx = LintContext(records, root, enforcement, manifest_file)
     if only is not None:
         report = LintReport(enforcement, 1)
         record = records.by_id.get(only)
         if record is None:
-            report.findings.append(Finding("PROV002", Severity.ERROR, only, "", "Record not found"))
+            failed = [f for f in loaded.failures if f.path and f.path.stem == only]
+            if failed:
+                report.findings.extend(_load_findings(failed, RecordSet([])))
+            else:
+                report.findings.append(
+                    Finding("PROV002", Severity.ERROR, only, "", "Record not found")
+                )
         else:
             report.findings.extend(lint_record(record, ctx))
         return report
-    report = LintReport(enforcement, len(records))
+    report = LintReport(enforcement, len(records) + len(loaded.failures))
+    report.findings.extend(_load_findings(loaded.failures, records))
     for record in records:
         report.findings.extend(lint_record(record, ctx))
+    for check in SET:
+        report.findings.extend(_finding(r, check.rule, issue) for r, issue in check(ctx))
     return report

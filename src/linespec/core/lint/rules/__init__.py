@@ -1,0 +1,1 @@
+"""The checks, one module per family; `linespec.core.lint.order` runs them in order."""

@@ -1,0 +1,111 @@
+"""Checks of affected_scope and forbidden_scope patterns."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from linespec.core.lint.context import Issue, LintContext
+from linespec.core.lint.finding import Severity
+from linespec.core.lint.registry import record_check
+from linespec.core.model import Record, Status, Tier
+from linespec.core.scope import (
+    PatternError,
+    compile_pattern,
+    is_glob,
+    is_pattern,
+    is_regex,
+    match_pattern,
+    patterns_overlap,
+)
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+def _patterns(r: Record) -> list[str]:
+    return [*r.affected_scope, *r.forbidden_scope]
+
+
+@record_check("PROV019")
+def regex_validity(r: Record, ctx: LintContext) -> Iterator[Issue]:
+    for pattern in _patterns(r):
+        if is_regex(pattern):
+            try:
+                compile_pattern(pattern)
+            except PatternError as exc:
+                detail = exc.message.split('": ', 1)[-1]
+                yield Issue("scope", E, f'Invalid regex pattern "{pattern}": {detail}')
+
+
+@record_check("PROV009")
+def scope_conflict(r: Record, ctx: LintContext) -> Iterator[Issue]:
+    for affected in r.affected_scope:
+        for forbidden in r.forbidden_scope:
+            if patterns_overlap(affected, forbidden):
+                yield Issue(
+                    "scope",
+                    E,
+                    f'Pattern "{affected}" appears in both affected_scope and forbidden_scope',
+                )
+
+
+def outside_repository(ctx: LintContext, path: str) -> bool:
+    """A literal path that is absolute, climbs out with `..`, or is a link that leaves."""
+    if os.path.isabs(path) or os.path.normpath(path).split(os.sep)[0] == "..":
+        return True
+    root = os.path.realpath(ctx.root)
+    target = os.path.realpath(ctx.root / path)
+    return target != root and not target.startswith(root + os.sep)
+
+
+@record_check("PROV002")
+def scope_paths_exist(r: Record, ctx: LintContext) -> Iterator[Issue]:
+    severity = E if r.status == Status.OPEN else W
+    for pattern in _patterns(r):
+        if not pattern.strip():
+            continue
+        if not is_pattern(pattern) and outside_repository(ctx, pattern):
+            yield Issue("scope", severity, f"Scope path is outside the repository: {pattern}")
+            continue
+        try:
+            exists = ctx.pattern_exists(pattern)
+        except PatternError as exc:
+            if is_glob(pattern) and not is_regex(pattern):
+                yield Issue("scope", severity, exc.message)
+            continue
+        if exists:
+            if not is_pattern(pattern) and (ctx.root / pattern).is_dir():
+                yield Issue(
+                    "scope",
+                    severity,
+                    "Scope path is a directory, not a file (use glob pattern for directories): "
+                    f"{pattern}",
+                )
+        elif is_regex(pattern):
+            yield Issue("scope", severity, f"Regex pattern matches no files: {pattern}")
+        elif is_glob(pattern):
+            yield Issue("scope", severity, f"Glob pattern matches no files: {pattern}")
+        else:
+            yield Issue("scope", severity, f"Scope path does not exist: {pattern}")
+
+
+@record_check("PROV023")
+def imprint_within_blueprint(r: Record, ctx: LintContext) -> Iterator[Issue]:
+    if r.status != Status.OPEN or r.effective_type != Tier.IMPRINT or not r.affected_scope:
+        return
+    blueprint = ctx.records.by_id.get(r.implements) if r.implements else None
+    if blueprint is None or not blueprint.affected_scope:
+        return
+    for path in ctx.files:
+        try:
+            governed = any(match_pattern(path, p) for p in r.affected_scope)
+            if governed and not any(match_pattern(path, p) for p in blueprint.affected_scope):
+                yield Issue(
+                    "affected_scope",
+                    E,
+                    f'PROV023: imprint scope exceeds blueprint scope — "{path}" is governed by '
+                    f"this imprint but not covered by any pattern in {blueprint.id}'s "
+                    "affected_scope. Widen the blueprint's scope first.",
+                )
+        except PatternError:
+            return

@@ -1,0 +1,101 @@
+"""Which records a `lint` run covers: one config, every config of a monorepo, or the index."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from linespec import git
+from linespec.core import config as config_mod
+from linespec.core import yamlread
+from linespec.core.config import CONFIG_NAME, Config
+from linespec.core.graph import RecordSet
+from linespec.core.lint.engine import LintReport, lint
+from linespec.core.lint.finding import Finding
+from linespec.core.manifest import manifest_path
+from linespec.core.model import Record, record_from_document
+from linespec.core.store import Loaded, check_name, is_record_file, load_all
+from linespec.errors import LoadError
+
+
+@dataclass
+class LintRun:
+    """One report per config that was linted."""
+
+    reports: list[tuple[Config, LintReport]]
+
+    @property
+    def root(self) -> Path:
+        return self.reports[0][0].root
+
+    def merged(self) -> LintReport:
+        """All reports as one, without findings repeated by overlapping configs."""
+        first = self.reports[0][1]
+        merged = LintReport(first.enforcement, 0)
+        seen: set[Finding] = set()
+        for _, report in self.reports:
+            merged.record_count += report.record_count
+            for finding in report.findings:
+                if finding not in seen:
+                    seen.add(finding)
+                    merged.findings.append(finding)
+        return merged
+
+
+def find_configs(cwd: Path) -> list[Path]:
+    """Every `.linespec.yml` below CWD (not inside .git), in walk order."""
+    found: list[Path] = []
+    for directory, dirs, names in os.walk(cwd):
+        dirs[:] = sorted(d for d in dirs if d != ".git")
+        if CONFIG_NAME in names:
+            found.append(Path(directory) / CONFIG_NAME)
+    return found
+
+
+def run_lint(
+    cwd: Path,
+    *,
+    config_path: Path | None = None,
+    enforcement: str | None = None,
+    only: str | None = None,
+    staged: bool = False,
+    fan_out: bool = True,
+) -> LintRun:
+    configs: list[Config]
+    if config_path is None and fan_out and (paths := find_configs(cwd)):
+        configs = [config_mod.load(cwd, path) for path in paths]
+    else:
+        configs = [config_mod.load(cwd, config_path)]
+    reports = []
+    for config in configs:
+        loaded = load_from_index(config) if staged else load_all(config)
+        report = lint(
+            loaded,
+            config.root,
+            enforcement or config.enforcement,
+            only=only,
+            manifest_file=manifest_path(config.state_dir),
+        )
+        reports.append((config, report))
+    return LintRun(reports)
+
+
+def load_from_index(config: Config) -> Loaded:
+    """The records as they are staged, so a hook checks exactly what will be committed."""
+    records: list[Record] = []
+    failures: list[LoadError] = []
+    for directory in [config.provenance_dir, *config.extra_dirs]:
+        for rel, data in git.index_blobs(config.root, directory):
+            path = config.root / rel
+            if not is_record_file(path.name):
+                continue
+            try:
+                doc = yamlread.parse(yamlread.decode_text(data, path), path)
+                record = record_from_document(doc, path)
+                check_name(record, path)
+            except LoadError as exc:
+                failures.append(exc)
+                continue
+            records.append(record)
+    return Loaded(RecordSet(records), failures)
