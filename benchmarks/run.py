@@ -85,9 +85,11 @@ class Row:
 
 
 class CommandFailed(Exception):
-    def __init__(self, argv: Sequence[str], cwd: Path, sample: Sample) -> None:
-        super().__init__(f"{' '.join(argv)} exited {sample.returncode} in {cwd}")
-        self.sample = sample
+    """A benchmarked command could not run or exited with an unexpected code."""
+
+    def __init__(self, argv: Sequence[str], cwd: Path, what: str, stderr: bytes = b"") -> None:
+        super().__init__(f"{' '.join(argv)} {what} (in {cwd})")
+        self.stderr = stderr
 
 
 def run_once(
@@ -105,7 +107,10 @@ def run_once(
         # reading with waiting, which would mean using Popen.communicate and losing the
         # child's rusage.
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        try:
+            proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        except OSError as exc:
+            raise CommandFailed(argv, cwd, f"could not start: {exc}") from None
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -116,7 +121,7 @@ def run_once(
         stdout = out.read() if keep_stdout else b""
         sample = Sample(elapsed, usage.ru_maxrss * scale, proc.returncode, stdout, err.read())
     if sample.returncode not in ok_codes:
-        raise CommandFailed(argv, cwd, sample)
+        raise CommandFailed(argv, cwd, f"exited {sample.returncode}", sample.stderr)
     return sample
 
 
@@ -219,6 +224,10 @@ def print_table(rows: Sequence[Row]) -> None:
     for cells in body:
         print(line(cells))
     print("(median/min in seconds of wall-clock time unless marked MiB)")
+    print(
+        f"(up to --runs runs per case; a case whose first run is slow gets only enough runs"
+        f" to take about {SLOW_CASE_SECONDS:.0f} s, but at least {MIN_RUNS})"
+    )
     # The floor explained in run_once: a child's peak RSS never reads lower than this.
     scale = 1 if sys.platform == "darwin" else 1024
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / MIB
@@ -244,7 +253,10 @@ def lint_summary(stdout: bytes) -> str:
 
 def find_linespec(explicit: str | None) -> str:
     if explicit:
-        return explicit
+        found = shutil.which(explicit)
+        if found is None:
+            raise SystemExit(f"run.py: --linespec {explicit}: not an executable file")
+        return found
     beside = Path(sys.executable).parent / "linespec"
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
@@ -365,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(lint_notes))
     for failure in failures:
         print(f"\nFAILED: {failure}", file=sys.stderr)
-        tail = failure.sample.stderr.decode("utf-8", "replace").strip().splitlines()[-15:]
+        tail = failure.stderr.decode("utf-8", "replace").strip().splitlines()[-15:]
         for text in tail:
             print(f"    {text}", file=sys.stderr)
     return 1 if failures else 0

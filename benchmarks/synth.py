@@ -283,6 +283,9 @@ class _Generator:
         # About eight records per component: enough overlap between decisions to be
         # realistic, without the file count (and generation time) outgrowing the records.
         self.components = self._components(max(4, n // 8))
+        self.by_domain: dict[str, list[Component]] = {}
+        for comp in self.components:
+            self.by_domain.setdefault(comp.domain, []).append(comp)
 
     # -- repository layout -------------------------------------------------
 
@@ -341,14 +344,12 @@ class _Generator:
 
     def intent(self, comp: Component | None, domain: str, kind: str) -> str:
         rng = self.rng
-        problems, decisions = (
-            (BUG_PROBLEMS, BUG_DECISIONS)
-            if kind == "bug"
-            else (
-                PROBLEMS,
-                DECISIONS,
-            )
-        )
+        problems: tuple[str, ...]
+        decisions: tuple[str, ...]
+        if kind == "bug":
+            problems, decisions = BUG_PROBLEMS, BUG_DECISIONS
+        else:
+            problems, decisions = PROBLEMS, DECISIONS
         sentences = [
             self.fill(rng.choice(problems), comp, domain),
             self.fill(rng.choice(decisions), comp, domain),
@@ -414,7 +415,7 @@ class _Generator:
             "vendor/**",
             f"src/{PACKAGE}/{comp.domain}/migrations/*.py",
         ]
-        siblings = [c for c in self.components if c.domain == comp.domain and c.name != comp.name]
+        siblings = [c for c in self.by_domain[comp.domain] if c.name != comp.name]
         if siblings:
             options.append(f"{rng.choice(siblings).src_dir}/**")
         return sorted(rng.sample(options, rng.randint(1, 2)))
@@ -527,7 +528,7 @@ class _Generator:
             brief = self.brief(day, comp.domain, status)
             out.append(brief)
             parent = brief.id
-        same_domain = [c for c in self.components if c.domain == comp.domain]
+        same_domain = self.by_domain[comp.domain]
         for _ in range(rng.randint(1, 3)):
             comp = rng.choice(same_domain)
             day = self.later(day)
