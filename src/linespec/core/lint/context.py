@@ -25,6 +25,8 @@ class Issue:
     field: str
     severity: str
     message: str
+    # The YAML key to point at when FIELD is not one (the Go tool reports "scope").
+    key: str = ""
 
 
 @dataclass

@@ -41,7 +41,8 @@ class LintReport:
 
 
 def _finding(record: Record, rule: str, issue: Issue) -> Finding:
-    mark = record.line_of(issue.field) if issue.field else None
+    key = issue.key or issue.field
+    mark = record.line_of(key) if key else None
     if mark is None:
         mark = record.line_of("id")
     return Finding(

@@ -62,11 +62,12 @@ def run_lint(
     staged: bool = False,
     fan_out: bool = True,
 ) -> LintRun:
-    configs: list[Config]
-    if config_path is None and fan_out and (paths := find_configs(cwd)):
-        configs = [config_mod.load(cwd, path) for path in paths]
-    else:
-        configs = [config_mod.load(cwd, config_path)]
+    configs = [config_mod.load(cwd, config_path)]
+    if config_path is None and fan_out:
+        # The current directory's own config (or the defaults) is always linted, plus every
+        # nested config of a monorepo.
+        own = configs[0].source
+        configs.extend(config_mod.load(cwd, path) for path in find_configs(cwd) if path != own)
     reports = []
     for config in configs:
         loaded = load_from_index(config) if staged else load_all(config)

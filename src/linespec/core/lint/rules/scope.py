@@ -22,19 +22,22 @@ from linespec.core.scope import (
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def _patterns(r: Record) -> list[str]:
-    return [*r.affected_scope, *r.forbidden_scope]
+def _patterns(r: Record) -> list[tuple[str, str]]:
+    """Every scope pattern with the key it is listed under."""
+    return [("affected_scope", p) for p in r.affected_scope] + [
+        ("forbidden_scope", p) for p in r.forbidden_scope
+    ]
 
 
 @record_check("PROV019")
 def regex_validity(r: Record, ctx: LintContext) -> Iterator[Issue]:
-    for pattern in _patterns(r):
+    for key, pattern in _patterns(r):
         if is_regex(pattern):
             try:
                 compile_pattern(pattern)
             except PatternError as exc:
                 detail = exc.message.split('": ', 1)[-1]
-                yield Issue("scope", E, f'Invalid regex pattern "{pattern}": {detail}')
+                yield Issue("scope", E, f'Invalid regex pattern "{pattern}": {detail}', key)
 
 
 @record_check("PROV009")
@@ -42,11 +45,8 @@ def scope_conflict(r: Record, ctx: LintContext) -> Iterator[Issue]:
     for affected in r.affected_scope:
         for forbidden in r.forbidden_scope:
             if patterns_overlap(affected, forbidden):
-                yield Issue(
-                    "scope",
-                    E,
-                    f'Pattern "{affected}" appears in both affected_scope and forbidden_scope',
-                )
+                message = f'Pattern "{affected}" appears in both affected_scope and forbidden_scope'
+                yield Issue("scope", E, message, "forbidden_scope")
 
 
 def outside_repository(ctx: LintContext, path: str) -> bool:
@@ -61,17 +61,17 @@ def outside_repository(ctx: LintContext, path: str) -> bool:
 @record_check("PROV002")
 def scope_paths_exist(r: Record, ctx: LintContext) -> Iterator[Issue]:
     severity = E if r.status == Status.OPEN else W
-    for pattern in _patterns(r):
+    for key, pattern in _patterns(r):
         if not pattern.strip():
             continue
         if not is_pattern(pattern) and outside_repository(ctx, pattern):
-            yield Issue("scope", severity, f"Scope path is outside the repository: {pattern}")
+            yield Issue("scope", severity, f"Scope path is outside the repository: {pattern}", key)
             continue
         try:
             exists = ctx.pattern_exists(pattern)
         except PatternError as exc:
             if is_glob(pattern) and not is_regex(pattern):
-                yield Issue("scope", severity, exc.message)
+                yield Issue("scope", severity, exc.message, key)
             continue
         if exists:
             if not is_pattern(pattern) and (ctx.root / pattern).is_dir():
@@ -80,13 +80,14 @@ def scope_paths_exist(r: Record, ctx: LintContext) -> Iterator[Issue]:
                     severity,
                     "Scope path is a directory, not a file (use glob pattern for directories): "
                     f"{pattern}",
+                    key,
                 )
         elif is_regex(pattern):
-            yield Issue("scope", severity, f"Regex pattern matches no files: {pattern}")
+            yield Issue("scope", severity, f"Regex pattern matches no files: {pattern}", key)
         elif is_glob(pattern):
-            yield Issue("scope", severity, f"Glob pattern matches no files: {pattern}")
+            yield Issue("scope", severity, f"Glob pattern matches no files: {pattern}", key)
         else:
-            yield Issue("scope", severity, f"Scope path does not exist: {pattern}")
+            yield Issue("scope", severity, f"Scope path does not exist: {pattern}", key)
 
 
 @record_check("PROV023")
