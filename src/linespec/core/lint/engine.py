@@ -9,7 +9,8 @@ from linespec.core.graph import RecordSet
 from linespec.core.lint.context import Issue, LintContext
 from linespec.core.lint.finding import Finding, Severity
 from linespec.core.lint.order import SET, checks_for
-from linespec.core.model import Record
+from linespec.core.lint.rules.scope import contained_imprint
+from linespec.core.model import Record, Status
 from linespec.core.store import Loaded
 from linespec.errors import FileNameMismatch, LoadError
 
@@ -101,6 +102,22 @@ def _load_findings(failures: list[LoadError], records: RecordSet) -> list[Findin
     return findings
 
 
+def _prefetch(ctx: LintContext) -> None:
+    """Batch the tree scans every check will ask for, so each file is matched once."""
+    exists: list[str] = []
+    matches: list[str] = []
+    for record in ctx.records:
+        exists.extend(record.affected_scope)
+        if record.status != Status.DRAFT and not record.remote:
+            exists.extend(record.forbidden_scope)
+            blueprint = contained_imprint(record, ctx)
+            if blueprint is not None:
+                matches.extend(record.affected_scope)
+                matches.extend(blueprint.affected_scope)
+    ctx.prefetch_existence(exists)
+    ctx.prefetch_matches(matches)
+
+
 def lint(
     loaded: Loaded,
     root: Path,
@@ -126,6 +143,7 @@ def lint(
         else:
             report.findings.extend(lint_record(record, ctx))
         return report
+    _prefetch(ctx)
     report = LintReport(enforcement, len(records) + len(loaded.failures))
     report.findings.extend(_load_findings(loaded.failures, records))
     for record in records:

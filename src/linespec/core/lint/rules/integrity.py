@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linespec.core.canonical import content_hash
 from linespec.core.lint.context import Issue, LintContext
 from linespec.core.lint.finding import Severity
 from linespec.core.lint.registry import record_check
@@ -27,6 +26,10 @@ def content_hash_matches(r: Record, ctx: LintContext) -> Iterator[Issue]:
     stored = manifest.get(r.id)
     if stored is None:
         return
+    # The canonical emitter is only needed here; importing it lazily keeps it off the
+    # start-up path of every lint run without sealed records.
+    from linespec.core.canonical import content_hash
+
     current = content_hash(r)
     if current != stored:
         yield Issue(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from linespec.core.lint.context import Issue, LintContext
@@ -15,7 +14,6 @@ from linespec.core.scope import (
     is_glob,
     is_pattern,
     is_regex,
-    match_pattern,
     patterns_overlap,
 )
 
@@ -49,22 +47,13 @@ def scope_conflict(r: Record, ctx: LintContext) -> Iterator[Issue]:
                 yield Issue("scope", E, message, "forbidden_scope")
 
 
-def outside_repository(ctx: LintContext, path: str) -> bool:
-    """A literal path that is absolute, climbs out with `..`, or is a link that leaves."""
-    if os.path.isabs(path) or os.path.normpath(path).split(os.sep)[0] == "..":
-        return True
-    root = os.path.realpath(ctx.root)
-    target = os.path.realpath(ctx.root / path)
-    return target != root and not target.startswith(root + os.sep)
-
-
 @record_check("PROV002")
 def scope_paths_exist(r: Record, ctx: LintContext) -> Iterator[Issue]:
     severity = E if r.status == Status.OPEN else W
     for key, pattern in _patterns(r):
         if not pattern.strip():
             continue
-        if not is_pattern(pattern) and outside_repository(ctx, pattern):
+        if not is_pattern(pattern) and ctx.outside(pattern):
             yield Issue("scope", severity, f"Scope path is outside the repository: {pattern}", key)
             continue
         try:
@@ -90,23 +79,31 @@ def scope_paths_exist(r: Record, ctx: LintContext) -> Iterator[Issue]:
             yield Issue("scope", severity, f"Scope path does not exist: {pattern}", key)
 
 
-@record_check("PROV023")
-def imprint_within_blueprint(r: Record, ctx: LintContext) -> Iterator[Issue]:
+def contained_imprint(r: Record, ctx: LintContext) -> Record | None:
+    """The blueprint an open imprint's scope must stay inside, when PROV023 applies."""
     if r.status != Status.OPEN or r.effective_type != Tier.IMPRINT or not r.affected_scope:
-        return
+        return None
     blueprint = ctx.records.by_id.get(r.implements) if r.implements else None
     if blueprint is None or not blueprint.affected_scope:
+        return None
+    return blueprint
+
+
+@record_check("PROV023")
+def imprint_within_blueprint(r: Record, ctx: LintContext) -> Iterator[Issue]:
+    blueprint = contained_imprint(r, ctx)
+    if blueprint is None:
         return
-    for path in ctx.files:
-        try:
-            governed = any(match_pattern(path, p) for p in r.affected_scope)
-            if governed and not any(match_pattern(path, p) for p in blueprint.affected_scope):
-                yield Issue(
-                    "affected_scope",
-                    E,
-                    f'PROV023: imprint scope exceeds blueprint scope — "{path}" is governed by '
-                    f"this imprint but not covered by any pattern in {blueprint.id}'s "
-                    "affected_scope. Widen the blueprint's scope first.",
-                )
-        except PatternError:
-            return
+    try:
+        governed = set().union(*(ctx.matching_files(p) for p in r.affected_scope))
+        covered = set().union(*(ctx.matching_files(p) for p in blueprint.affected_scope))
+    except PatternError:
+        return
+    for path in sorted(governed - covered):
+        yield Issue(
+            "affected_scope",
+            E,
+            f'PROV023: imprint scope exceeds blueprint scope — "{path}" is governed by '
+            f"this imprint but not covered by any pattern in {blueprint.id}'s "
+            "affected_scope. Widen the blueprint's scope first.",
+        )

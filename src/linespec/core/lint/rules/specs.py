@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from linespec.core.lint.context import Issue, LintContext
 from linespec.core.lint.finding import Severity
 from linespec.core.lint.registry import record_check
-from linespec.core.lint.rules.scope import outside_repository
 from linespec.core.model import Record, Status, Tier
 
 E, W, H = Severity.ERROR, Severity.WARNING, Severity.HINT
@@ -18,7 +16,7 @@ E, W, H = Severity.ERROR, Severity.WARNING, Severity.HINT
 def spec_files_exist(r: Record, ctx: LintContext) -> Iterator[Issue]:
     severity = E if r.status == Status.OPEN else W
     for spec in r.associated_specs:
-        if spec.path and outside_repository(ctx, spec.path):
+        if spec.path and ctx.outside(spec.path):
             yield Issue(
                 "associated_specs",
                 severity,
@@ -26,7 +24,7 @@ def spec_files_exist(r: Record, ctx: LintContext) -> Iterator[Issue]:
             )
             continue
         target = ctx.root / spec.path
-        if not os.path.lexists(target):
+        if not ctx.path_exists(spec.path):
             yield Issue("associated_specs", severity, f"Proof artifact does not exist: {spec.path}")
         elif target.is_dir():
             yield Issue(
