@@ -25,7 +25,9 @@ def every_rule(repo: Repo) -> None:
         if rule != "PROV011":
             setup(repo)
     # PROV011 needs enforcement none, so it lives under a second config (a monorepo).
-    repo.write("services/legacy/.linespec.yml", "provenance:\n  enforcement: none\n  dir: records\n")
+    repo.write(
+        "services/legacy/.linespec.yml", "provenance:\n  enforcement: none\n  dir: records\n"
+    )
     repo.write(
         "services/legacy/records/prov-2026-0000c011.yml",
         (repo.provenance / "prov-2026-0000c010.yml")

@@ -92,7 +92,11 @@ def test_scope_paths_outside_the_repository(repo: Repo) -> None:
     baseline(repo)
     (repo.path / "escape").symlink_to("/etc")
     spec = [{"path": "tests/test_app.py", "type": "pytest"}]
-    for suffix, pattern in (("1", "../../etc/passwd"), ("2", "/etc/passwd"), ("3", "escape/passwd")):
+    for suffix, pattern in (
+        ("1", "../../etc/passwd"),
+        ("2", "/etc/passwd"),
+        ("3", "escape/passwd"),
+    ):
         repo.record(f"prov-2026-0000e00{suffix}", affected_scope=[pattern], associated_specs=spec)
     _, report = lint_json(repo)
     outside = [i["message"] for i in report["issues"] if "outside the repository" in i["message"]]
@@ -103,22 +107,28 @@ def test_hostile_patterns_are_findings_not_hangs(repo: Repo) -> None:
     baseline(repo)
     repo.write("a" * 200 + "/x.py", "")
     spec = [{"path": "tests/test_app.py", "type": "pytest"}]
-    repo.record("prov-2026-0000e101", affected_scope=["re:(a+)+$", "re:(a|a)*b"],
-                associated_specs=spec)
-    repo.record("prov-2026-0000e102", affected_scope=["src/[abc.py"], associated_specs=spec)
+    repo.record(
+        "prov-2026-0000e101", affected_scope=["re:(a+)+$", "re:(a|a)*b"], associated_specs=spec
+    )
+    repo.record("prov-2026-0000e102", affected_scope=["src/[abc*.py"], associated_specs=spec)
     repo.record("prov-2026-0000e103", affected_scope=["re:(x)\\1"], associated_specs=spec)
     code, report = lint_json(repo)
     assert code == 1
-    by_record = {i["record_id"]: i["message"] for i in report["issues"]}
-    assert "Invalid glob pattern" in by_record["prov-2026-0000e102"]
-    assert "Invalid regex pattern" in by_record["prov-2026-0000e103"]
+    by_record: dict[str, list[str]] = {}
+    for issue in report["issues"]:
+        by_record.setdefault(issue["record_id"], []).append(issue["message"])
+    assert any("Invalid glob pattern" in m for m in by_record["prov-2026-0000e102"])
+    assert any("Invalid regex pattern" in m for m in by_record["prov-2026-0000e103"])
 
 
 @pytest.mark.parametrize("content", ["{not json", '{"id": 1, "hash": "x"}\n', "\x00\xff"])
 def test_corrupt_manifest_is_a_warning(repo: Repo, content: str) -> None:
     baseline(repo)
-    repo.record("prov-2026-0000e201", status="implemented",
-                associated_specs=[{"path": "tests/test_app.py", "type": "pytest"}])
+    repo.record(
+        "prov-2026-0000e201",
+        status="implemented",
+        associated_specs=[{"path": "tests/test_app.py", "type": "pytest"}],
+    )
     manifest = repo.path / ".linespec" / "hash_manifest.json"
     manifest.parent.mkdir(exist_ok=True)
     manifest.write_text(content)
@@ -134,7 +144,9 @@ def test_legacy_manifest_is_read(repo: Repo) -> None:
     TRIGGERS["PROV-IMM"][0](repo)
     manifest = repo.path / ".linespec" / "hash_manifest.json"
     entry = json.loads(manifest.read_text())
-    manifest.write_text(json.dumps({"records": {entry["id"]: entry["hash"]}, "full_graph_hash": ""}))
+    manifest.write_text(
+        json.dumps({"records": {entry["id"]: entry["hash"]}, "full_graph_hash": ""})
+    )
     _, report = lint_json(repo)
     assert [i["rule"] for i in report["issues"]] == ["PROV-IMM"]
 
@@ -185,13 +197,37 @@ _text = st.text(max_size=20)
 _values = st.one_of(_text, st.lists(_text, max_size=3), st.booleans(), st.none())
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.dictionaries(
-    st.sampled_from(["id", "title", "status", "type", "supersedes", "implements", "extends",
-                     "affected_scope", "forbidden_scope", "related", "associated_specs",
-                     "sealed_at_sha", "locked", "created_at", "constraints", "other"]),
-    _values, max_size=10))
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "id",
+                "title",
+                "status",
+                "type",
+                "supersedes",
+                "implements",
+                "extends",
+                "affected_scope",
+                "forbidden_scope",
+                "related",
+                "associated_specs",
+                "sealed_at_sha",
+                "locked",
+                "created_at",
+                "constraints",
+                "other",
+            ]
+        ),
+        _values,
+        max_size=10,
+    )
+)
 def test_lint_never_crashes(repo: Repo, fields: dict[str, object]) -> None:
     import yaml
 
