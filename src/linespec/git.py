@@ -109,3 +109,100 @@ def index_blobs(root: Path, under: Path) -> list[tuple[str, bytes]]:
         blobs.append((path, out[start : start + size]))
         offset = start + size + 1
     return blobs
+
+
+def _z(text: str) -> list[str]:
+    return [item for item in text.split("\0") if item]
+
+
+def staged_files(root: Path) -> list[str]:
+    """Paths in the index that differ from HEAD (what `git commit` would record)."""
+    return _z(run(["diff", "--cached", "--name-only", "-z"], root))
+
+
+def working_changes(root: Path) -> list[str]:
+    """Paths that differ between the work tree and HEAD."""
+    return _z(run(["diff", "--name-only", "-z", "HEAD"], root, check=False))
+
+
+def resolve_commit(root: Path, rev: str) -> str | None:
+    """The full SHA REV names, or None when it names no commit."""
+    out = run(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+        root,
+        check=False,
+    )
+    return out.strip() or None
+
+
+def parent_of(root: Path, sha: str) -> str | None:
+    """The first parent of SHA, or None for a root commit (or a shallow boundary)."""
+    return resolve_commit(root, f"{sha}^")
+
+
+def commits_in_range(root: Path, start: str, end: str) -> list[str]:
+    """`git log --format=%H START..END`, newest first."""
+    return run(["log", "--format=%H", f"{start}..{end}", "--"], root).split()
+
+
+def commit_message(root: Path, sha: str) -> str:
+    return run(["log", "-1", "--format=%B", sha, "--"], root)
+
+
+def commit_files(root: Path, sha: str) -> list[str]:
+    """Files a commit changed against its first parent (none for merges and root commits)."""
+    return _z(run(["diff-tree", "--no-commit-id", "--name-only", "-r", "-z", sha], root))
+
+
+def tagged_commits(root: Path, record_id: str) -> list[str]:
+    """Commits on any ref whose message carries `[RECORD_ID]`."""
+    out = run(
+        ["log", "--all", "--fixed-strings", f"--grep=[{record_id}]", "--format=%H"],
+        root,
+        check=False,
+    )
+    return out.split()
+
+
+def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
+    """Contents of `REV:path` (or `:path` for the index) objects, None where missing."""
+    if not specs:
+        return []
+    batch = "".join(f"{spec}\n" for spec in specs).encode("utf-8", "surrogateescape")
+    try:
+        proc = subprocess.run(
+            ["git", "cat-file", "--batch"], cwd=root, input=batch, capture_output=True, check=True
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    except subprocess.CalledProcessError as exc:
+        raise GitError(
+            f"git cat-file failed: {exc.stderr.decode(errors='replace').strip()}"
+        ) from None
+    out = proc.stdout
+    found: list[bytes | None] = []
+    offset = 0
+    for _ in specs:
+        header_end = out.index(b"\n", offset)
+        header = out[offset:header_end].split()
+        if header[-1] == b"missing" or len(header) < 3:
+            found.append(None)
+            offset = header_end + 1
+            continue
+        size = int(header[2])
+        start = header_end + 1
+        found.append(out[start : start + size])
+        offset = start + size + 1
+    return found
+
+
+def config_value(root: Path, key: str) -> str | None:
+    out = run(["config", "--get", key], root, check=False).strip()
+    return out or None
+
+
+def hooks_dir(root: Path) -> Path:
+    """The hooks directory git actually uses (core.hooksPath, worktrees)."""
+    out = run(["rev-parse", "--git-path", "hooks"], root).strip()
+    path = Path(out)
+    return path if path.is_absolute() else root / path
