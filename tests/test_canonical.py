@@ -136,3 +136,13 @@ def test_saving_unchanged_values_changes_no_byte(title: str, tags: list[str]) ->
     }
     assert edit_text(text, Path("prov-2026-0000abcd.yml"), same) == text
     assert edit_text(A2_INPUT, Path("prov-2026-001.yml"), {"status": "implemented"}) == A2_INPUT
+
+
+def test_decoder_schema_matches_the_model() -> None:
+    from linespec.core import decode
+    from linespec.core.model import Spec
+
+    assert tuple(Record.model_fields) == decode.FIELD_ORDER
+    assert tuple(Spec.model_fields) == decode.SPEC_FIELDS
+    lists = {n for n, f in Record.model_fields.items() if f.annotation == list[str]}
+    assert lists == decode.LIST_FIELDS

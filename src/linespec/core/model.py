@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+from linespec.core.decode import (
+    FIELD_ORDER,
+    LIST_FIELDS,
+    OMIT_EMPTY,
+    SPEC_FIELDS,
+    STRING_FIELDS,
+    decode_fields,
+    ref,
+)
 from linespec.core.yamlread import Document, Mark, RawMark
-from linespec.errors import RecordShapeError
 
 
 class Status(StrEnum):
@@ -114,132 +122,28 @@ class Record(BaseModel):
         return self
 
 
-FIELD_ORDER: tuple[str, ...] = tuple(Record.model_fields)
-STRING_FIELDS = frozenset(
-    name for name, info in Record.model_fields.items() if info.annotation in (str, "str")
-)
-LIST_FIELDS = frozenset(
-    name
-    for name, info in Record.model_fields.items()
-    if info.annotation in (list[str], "list[str]")
-)
-# Keys whose empty value the Go tool leaves out of the file (`omitempty`).
-OMIT_EMPTY = frozenset({"type", "extends", "implements", "locked"})
-SPEC_FIELDS: tuple[str, ...] = tuple(Spec.model_fields)
-
-
-def ref(value: str) -> str:
-    """A relation value with the Go tool's two spellings of "none" (`""`, `null`) folded."""
-    return "" if value in ("", "null") else value
-
-
-def _shape_error(doc: Document, path: Path | str, key: tuple[str | int, ...], msg: str) -> NoReturn:
-    # Marks are kept per mapping key; a list item is reported at its key's line.
-    mark = doc.mark(*(part for part in key if isinstance(part, str)))
-    raise RecordShapeError(
-        msg, path=path, line=mark.line if mark else None, column=mark.column if mark else None
-    )
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return f'"{value}"'
-
-
-_TRUE = frozenset({"true", "True", "TRUE", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON"})
-_FALSE = frozenset({"false", "False", "FALSE", "n", "N", "no", "No", "NO", "off", "Off", "OFF"})
-
-
 def record_from_document(doc: Document, path: Path, *, remote: bool = False) -> Record:
     """Decode a parsed file into a Record the way yaml.v3 decodes into the Go struct."""
-    data = doc.data
-    if not isinstance(data, dict):
-        raise RecordShapeError(
-            "a record must be a YAML mapping of fields"
-            + ("" if data is None else f", not {_kind(data)}"),
-            path=path,
-            line=1,
-        )
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in STRING_FIELDS:
-            if isinstance(value, (dict, list)):
-                _shape_error(doc, path, (key,), f'"{key}" must be a string, not {_kind(value)}')
-            values[key] = "" if value is None else value
-        elif key in LIST_FIELDS:
-            values[key] = _string_list(doc, path, key, value)
-        elif key == "associated_specs":
-            values[key] = _specs(doc, path, value)
-        elif key == "locked":
-            values[key] = _bool(doc, path, key, value)
-        else:
-            values[key] = value
-    record = Record.model_construct(_fields_set=set(data), **values)
+    values = decode_fields(doc, path)
+    specs = values.get("associated_specs")
+    if specs:
+        values["associated_specs"] = [
+            Spec.model_construct(_fields_set=set(spec), **spec) for spec in specs
+        ]
+    record = Record.model_construct(_fields_set=set(values), **values)
     return record.attach(path, remote=remote, marks=doc.marks)
 
 
-def _string_list(doc: Document, path: Path, key: str, value: Any) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        _shape_error(doc, path, (key,), f'"{key}" must be a list of strings, not {_kind(value)}')
-    items: list[str] = []
-    for index, item in enumerate(value):
-        if isinstance(item, (dict, list)):
-            _shape_error(
-                doc,
-                path,
-                (key, index),
-                f'"{key}" item {index + 1} must be a string, not {_kind(item)}',
-            )
-        items.append("" if item is None else item)
-    return items
-
-
-def _specs(doc: Document, path: Path, value: Any) -> list[Spec]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        _shape_error(
-            doc,
-            path,
-            ("associated_specs",),
-            f'"associated_specs" must be a list, not {_kind(value)}',
-        )
-    specs: list[Spec] = []
-    for index, item in enumerate(value):
-        at = ("associated_specs", index)
-        if not isinstance(item, dict):
-            _shape_error(
-                doc,
-                path,
-                at,
-                f'"associated_specs" item {index + 1} must be a mapping with a path, '
-                f"not {_kind(item)}",
-            )
-        fields: dict[str, Any] = {}
-        for key, field in item.items():
-            if key in SPEC_FIELDS:
-                if isinstance(field, (dict, list)):
-                    _shape_error(
-                        doc, path, (*at, key), f'"{key}" must be a string, not {_kind(field)}'
-                    )
-                fields[key] = "" if field is None else field
-            else:
-                fields[key] = field
-        specs.append(Spec.model_construct(_fields_set=set(item), **fields))
-    return specs
-
-
-def _bool(doc: Document, path: Path, key: str, value: Any) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, str):
-        if value in _TRUE:
-            return True
-        if value in _FALSE:
-            return False
-    _shape_error(doc, path, (key,), f'"{key}" must be true or false, not {_kind(value)}')
+__all__ = [
+    "FIELD_ORDER",
+    "LIST_FIELDS",
+    "OMIT_EMPTY",
+    "SPEC_FIELDS",
+    "STRING_FIELDS",
+    "Record",
+    "Spec",
+    "Status",
+    "Tier",
+    "record_from_document",
+    "ref",
+]
