@@ -6,20 +6,21 @@ replaced by defaults behind the user's back (the Go tool silently falls back).
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from linespec import git
 from linespec.core import yamlread
+from linespec.core.configfile import (
+    PYPROJECT,
+    STATE_DIR,
+    discover,
+    find_root,
+    pyproject_table,
+)
 from linespec.errors import ConfigError, LinespecError
-
-CONFIG_NAME = ".linespec.yml"
-PYPROJECT = "pyproject.toml"
-STATE_DIR = ".linespec"
 
 
 class SharedRepo(BaseModel):
@@ -116,27 +117,6 @@ class Config:
         return self.settings.enforcement
 
 
-def find_root(cwd: Path) -> Path:
-    """The git top-level, or CWD outside a repository."""
-    return git.toplevel(cwd) or cwd
-
-
-def discover(cwd: Path, root: Path) -> Path | None:
-    """The nearest `.linespec.yml` from CWD up to ROOT, else a pyproject.toml linespec table."""
-    here = cwd.resolve()
-    top = root.resolve()
-    ancestry = [here, *here.parents]
-    candidates = ancestry[: ancestry.index(top) + 1] if top in ancestry else [here]
-    for directory in candidates:
-        if (directory / CONFIG_NAME).is_file():
-            return directory / CONFIG_NAME
-    for directory in candidates:
-        pyproject = directory / PYPROJECT
-        if pyproject.is_file() and _pyproject_table(pyproject) is not None:
-            return pyproject
-    return None
-
-
 def load(cwd: Path, explicit: Path | None = None) -> Config:
     """Find, read and validate the configuration for a command run in CWD."""
     root = find_root(cwd)
@@ -178,19 +158,10 @@ def _from_yaml(source: Path, root: Path) -> Config:
 
 
 def _from_pyproject(source: Path, root: Path) -> Config:
-    section = _pyproject_table(source)
+    section = pyproject_table(source)
     if not isinstance(section, dict):
         raise ConfigError("[tool.linespec.provenance] must be a table", path=source)
     return _validate(section, source, root, None)
-
-
-def _pyproject_table(path: Path) -> Any:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read pyproject.toml: {exc}", path=path) from None
-    return data.get("tool", {}).get("linespec", {}).get("provenance")
 
 
 def _validate(

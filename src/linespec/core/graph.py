@@ -4,16 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 
-from linespec.core.model import Record
+from linespec.core.yamlread import Mark
 from linespec.errors import GraphError, RecordNotFoundError
 
 
+class Node(Protocol):
+    """What the graph needs of a record (the pydantic Record, or the hook path's view)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def implements(self) -> str: ...
+    @property
+    def supersedes_id(self) -> str: ...
+    @property
+    def path(self) -> Path | None: ...
+    def line_of(self, *key: str | int) -> Mark | None: ...
+
+
+R = TypeVar("R", bound=Node)
+
+
 @dataclass(frozen=True, slots=True)
-class GraphProblem:
+class GraphProblem(Generic[R]):
     """A record that loads alone but not with the others."""
 
-    record: Record
+    record: R
     rule: str
     field: str
     message: str
@@ -28,19 +47,19 @@ class GraphProblem:
         )
 
 
-class RecordSet:
-    """Records in load order with lookups by ID and by relation.
+class RecordSet(Generic[R]):
+    """Rs in load order with lookups by ID and by relation.
 
     A record whose ID is already taken is kept out of the set and reported by
     :meth:`problems`, as are dangling supersedes targets and supersedes cycles.
     """
 
-    def __init__(self, records: Sequence[Record]) -> None:
-        self.records: list[Record] = []
-        self.by_id: dict[str, Record] = {}
-        self._duplicates: list[tuple[Record, Record]] = []
-        self._superseders: dict[str, list[Record]] = {}
-        self._implementers: dict[str, list[Record]] = {}
+    def __init__(self, records: Sequence[R]) -> None:
+        self.records: list[R] = []
+        self.by_id: dict[str, R] = {}
+        self._duplicates: list[tuple[R, R]] = []
+        self._superseders: dict[str, list[R]] = {}
+        self._implementers: dict[str, list[R]] = {}
         for record in records:
             if record.id and record.id in self.by_id:
                 self._duplicates.append((record, self.by_id[record.id]))
@@ -53,7 +72,7 @@ class RecordSet:
             if record.implements:
                 self._implementers.setdefault(record.implements, []).append(record)
 
-    def __iter__(self) -> Iterator[Record]:
+    def __iter__(self) -> Iterator[R]:
         return iter(self.records)
 
     def __len__(self) -> int:
@@ -62,22 +81,22 @@ class RecordSet:
     def __contains__(self, record_id: object) -> bool:
         return record_id in self.by_id
 
-    def get(self, record_id: str) -> Record:
+    def get(self, record_id: str) -> R:
         try:
             return self.by_id[record_id]
         except KeyError:
             raise RecordNotFoundError(record_id) from None
 
-    def superseders(self, record_id: str) -> Sequence[Record]:
-        """Records whose `supersedes` names RECORD_ID, in load order."""
+    def superseders(self, record_id: str) -> Sequence[R]:
+        """Rs whose `supersedes` names RECORD_ID, in load order."""
         return self._superseders.get(record_id, [])
 
-    def implementers(self, record_id: str) -> Sequence[Record]:
+    def implementers(self, record_id: str) -> Sequence[R]:
         return self._implementers.get(record_id, [])
 
-    def supersedes_chain(self, record: Record) -> list[Record]:
+    def supersedes_chain(self, record: R) -> list[R]:
         """The records RECORD supersedes, transitively, stopping at a cycle or a gap."""
-        chain: list[Record] = []
+        chain: list[R] = []
         seen = {record.id}
         current = record
         while current.supersedes_id and current.supersedes_id not in seen:
@@ -89,7 +108,7 @@ class RecordSet:
             current = target
         return chain
 
-    def problems(self) -> list[GraphProblem]:
+    def problems(self) -> list[GraphProblem[R]]:
         """Duplicate IDs, unknown supersedes targets and supersedes cycles, in load order."""
         found = [
             GraphProblem(
@@ -111,8 +130,8 @@ class RecordSet:
         found.extend(self._cycles())
         return found
 
-    def _cycles(self) -> list[GraphProblem]:
-        found: list[GraphProblem] = []
+    def _cycles(self) -> list[GraphProblem[R]]:
+        found: list[GraphProblem[R]] = []
         reported: set[str] = set()
         for record in self.records:
             chain = self.supersedes_chain(record)

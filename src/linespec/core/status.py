@@ -85,7 +85,7 @@ class Overview:
     without_specs: int
 
 
-def overview(records: RecordSet, keep: RecordFilter | None) -> Overview:
+def overview(records: RecordSet[Record], keep: RecordFilter | None) -> Overview:
     shown = sorted((r for r in records if keep is None or keep(r)), key=lambda r: r.id)
     return Overview(shown, sum(1 for r in shown if without_specs(r)))
 
@@ -97,7 +97,7 @@ class Detail:
     implemented_by: list[Record]
 
 
-def detail(records: RecordSet, record_id: str) -> Detail:
+def detail(records: RecordSet[Record], record_id: str) -> Detail:
     record = records.get(record_id)
     parent = records.by_id.get(record.implements) if record.implements else None
     children = sorted(records.implementers(record.id), key=lambda r: r.id)

@@ -72,7 +72,7 @@ def load_file(path: Path, *, remote: bool = False, cache: ParseCache | None = No
 class Loaded:
     """Everything that loaded, and every file that did not."""
 
-    records: RecordSet
+    records: RecordSet[Record]
     failures: list[LoadError]
 
 
@@ -96,7 +96,7 @@ def load_all(config: Config, *, use_cache: bool = True) -> Loaded:
     return Loaded(RecordSet(records), failures)
 
 
-def load_records(config: Config, *, use_cache: bool = True) -> RecordSet:
+def load_records(config: Config, *, use_cache: bool = True) -> RecordSet[Record]:
     """Every record of the repository, validated as a graph; the first problem raises."""
     loaded = load_all(config, use_cache=use_cache)
     if loaded.failures:

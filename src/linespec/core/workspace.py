@@ -15,7 +15,7 @@ from linespec.core.store import load_records
 @dataclass
 class Workspace:
     config: Config
-    records: RecordSet
+    records: RecordSet[Record]
 
     @property
     def root(self) -> Path:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from linespec.core.graph import RecordSet
 from linespec.core.manifest import ManifestError, read_manifest
+from linespec.core.model import Record
 from linespec.core.scope import PatternError, compile_pattern, is_glob, is_pattern, is_regex
 
 
@@ -32,7 +33,7 @@ class Issue:
 
 @dataclass
 class LintContext:
-    records: RecordSet
+    records: RecordSet[Record]
     root: Path
     enforcement: str
     manifest_file: Path | None = None

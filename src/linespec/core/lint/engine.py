@@ -66,7 +66,7 @@ def lint_record(record: Record, ctx: LintContext) -> list[Finding]:
     ]
 
 
-def _load_findings(failures: list[LoadError], records: RecordSet) -> list[Finding]:
+def _load_findings(failures: list[LoadError], records: RecordSet[Record]) -> list[Finding]:
     findings = []
     for failure in failures:
         stem = failure.path.name.rsplit(".", 1)[0] if failure.path else ""

@@ -9,7 +9,8 @@ from pathlib import Path
 from linespec import git
 from linespec.core import config as config_mod
 from linespec.core import yamlread
-from linespec.core.config import CONFIG_NAME, Config
+from linespec.core.config import Config
+from linespec.core.configfile import CONFIG_NAME
 from linespec.core.graph import RecordSet
 from linespec.core.lint.engine import LintReport, lint
 from linespec.core.lint.finding import Finding

@@ -1,0 +1,47 @@
+"""Where the configuration lives: discovery of `.linespec.yml` and the pyproject table.
+
+Free of pydantic so the hook fast path can find the same file the full CLI would.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from linespec import git
+from linespec.errors import ConfigError
+
+CONFIG_NAME = ".linespec.yml"
+PYPROJECT = "pyproject.toml"
+STATE_DIR = ".linespec"
+
+
+def find_root(cwd: Path) -> Path:
+    """The git top-level, or CWD outside a repository."""
+    return git.toplevel(cwd) or cwd
+
+
+def discover(cwd: Path, root: Path) -> Path | None:
+    """The nearest `.linespec.yml` from CWD up to ROOT, else a pyproject.toml linespec table."""
+    here = cwd.resolve()
+    top = root.resolve()
+    ancestry = [here, *here.parents]
+    candidates = ancestry[: ancestry.index(top) + 1] if top in ancestry else [here]
+    for directory in candidates:
+        if (directory / CONFIG_NAME).is_file():
+            return directory / CONFIG_NAME
+    for directory in candidates:
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file() and pyproject_table(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def pyproject_table(path: Path) -> Any:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read pyproject.toml: {exc}", path=path) from None
+    return data.get("tool", {}).get("linespec", {}).get("provenance")
