@@ -20,6 +20,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args == ["--version"]:
         sys.stdout.write(f"linespec v{__version__}\n")
         return 0
+    if len(args) > 1 and args[1] == "check":
+        from linespec import fastpath
+
+        code = fastpath.run(args)
+        if code is not None:
+            return code
     from linespec.cli.main import run
 
     return run(args)

@@ -5,6 +5,7 @@ Free of pydantic so the hook fast path can find the same file the full CLI would
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -45,3 +46,13 @@ def pyproject_table(path: Path) -> Any:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read pyproject.toml: {exc}", path=path) from None
     return data.get("tool", {}).get("linespec", {}).get("provenance")
+
+
+def find_configs(cwd: Path) -> list[Path]:
+    """Every `.linespec.yml` below CWD (not inside .git), in walk order."""
+    found: list[Path] = []
+    for directory, dirs, names in os.walk(cwd):
+        dirs[:] = sorted(d for d in dirs if d != ".git")
+        if CONFIG_NAME in names:
+            found.append(Path(directory) / CONFIG_NAME)
+    return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,13 +9,14 @@ from linespec import git
 from linespec.core import config as config_mod
 from linespec.core import yamlread
 from linespec.core.config import Config
-from linespec.core.configfile import CONFIG_NAME
+from linespec.core.configfile import find_configs
 from linespec.core.graph import RecordSet
 from linespec.core.lint.engine import LintReport, lint
 from linespec.core.lint.finding import Finding
 from linespec.core.manifest import manifest_path
 from linespec.core.model import Record, record_from_document
-from linespec.core.store import Loaded, check_name, is_record_file, load_all
+from linespec.core.recordfiles import check_name, is_record_file
+from linespec.core.store import Loaded, load_all
 from linespec.errors import LoadError
 
 
@@ -42,16 +42,6 @@ class LintRun:
                     seen.add(finding)
                     merged.findings.append(finding)
         return merged
-
-
-def find_configs(cwd: Path) -> list[Path]:
-    """Every `.linespec.yml` below CWD (not inside .git), in walk order."""
-    found: list[Path] = []
-    for directory, dirs, names in os.walk(cwd):
-        dirs[:] = sorted(d for d in dirs if d != ".git")
-        if CONFIG_NAME in names:
-            found.append(Path(directory) / CONFIG_NAME)
-    return found
 
 
 def run_lint(

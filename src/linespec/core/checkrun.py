@@ -1,0 +1,204 @@
+"""Which configs and records a `check` run uses; shared by the CLI and the hook fast path.
+
+The full CLI validates `.linespec.yml` with pydantic; the hook path reads it with the
+plain decoder below and hands anything unusual back to the full CLI, so both report the
+same things and the common case never loads pydantic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linespec import git
+from linespec.core import yamlread
+from linespec.core.checks import (
+    CheckResult,
+    Settings,
+    check_commit,
+    check_range,
+    check_staged,
+    load_scope_records,
+    read_message_file,
+    resolve,
+)
+from linespec.core.configfile import CONFIG_NAME, discover, find_configs, find_root
+from linespec.errors import LinespecError
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    root: Path
+    source: Path | None
+    provenance_dirs: tuple[Path, ...]
+    settings: Settings
+
+
+_BOOLS = {"true", "false", "yes", "no", "on", "off", "y", "n", "t", "f", "1", "0"}
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, str) and value.lower() in _BOOLS
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lstrip("+-").isdigit()
+
+
+# Keys the plain reader understands, with the shape the full validator would accept.
+_PLAIN_KEYS: dict[str, Callable[[Any], bool]] = {
+    "dir": lambda v: isinstance(v, str),
+    "manifest_url": lambda v: isinstance(v, str),
+    "enforcement": lambda v: v in ("", "none", "warn", "strict"),
+    "overlap_specs_on_complete": lambda v: v in ("", "block", "warn", "off"),
+    "commit_tag_required": _is_bool,
+    "auto_affected_scope": _is_bool,
+    "run_associated_specs_on_complete": _is_bool,
+    "commit_on_status_change": _is_bool,
+    "write_restriction": _is_bool,
+    "cache_ttl_minutes": _is_int,
+    "exclude_paths": _is_str_list,
+    "additional_dirs": _is_str_list,
+    "shared_repos": lambda v: v == [],
+}
+
+
+def plain_config(cwd: Path, explicit: Path | None = None) -> CheckConfig | None:
+    """The check config read without pydantic, or None when only the full CLI should judge."""
+    root = find_root(cwd)
+    if explicit is not None:
+        source: Path | None = explicit if explicit.is_absolute() else cwd / explicit
+    else:
+        source = discover(cwd, root)
+    if source is None:
+        return _config(root, None, {})
+    if source.name != CONFIG_NAME and explicit is None:
+        return None
+    try:
+        data = yamlread.read_document(source).data
+    except LinespecError:
+        return None
+    if data is None:
+        return _config(root, source, {})
+    if not isinstance(data, dict):
+        return None
+    section = data.get("provenance")
+    if section is None:
+        return _config(root, source, {})
+    if not isinstance(section, dict):
+        return None
+    present = {k: v for k, v in section.items() if v is not None}
+    for key, value in present.items():
+        accepts = _PLAIN_KEYS.get(key)
+        if accepts is None or not accepts(value):
+            return None
+    return _config(root, source, present)
+
+
+def _config(root: Path, source: Path | None, section: dict[str, Any]) -> CheckConfig:
+    base = source.parent if source is not None else root
+    folder = Path(section.get("dir", "provenance"))
+    if not folder.is_absolute():
+        folder = (base if "dir" in section else root) / folder
+    extra = [
+        Path(p) if Path(p).is_absolute() else base / p for p in section.get("additional_dirs", [])
+    ]
+    settings = Settings(
+        exclude_paths=tuple(section.get("exclude_paths", [])),
+        commit_tag_required=str(section.get("commit_tag_required", "false")).lower()
+        in ("true", "yes", "on", "y", "t", "1"),
+        comment_char=_comment_char(root),
+    )
+    return CheckConfig(root, source, (folder, *extra), settings)
+
+
+def full_config(cwd: Path, explicit: Path | None = None) -> CheckConfig:
+    """The check config from the validated configuration (errors name file, line and key)."""
+    from linespec.core import config as config_mod
+
+    loaded = config_mod.load(cwd, explicit)
+    settings = Settings(
+        exclude_paths=tuple(loaded.settings.exclude_paths),
+        commit_tag_required=loaded.settings.commit_tag_required,
+        comment_char=_comment_char(loaded.root),
+    )
+    dirs = (loaded.provenance_dir, *loaded.extra_dirs)
+    return CheckConfig(loaded.root, loaded.source, dirs, settings)
+
+
+def _comment_char(root: Path) -> str:
+    value = git.config_value(root, "core.commentChar")
+    # "auto" picks a character per message; the hook sees the file git wrote, where
+    # the default is by far the most likely.
+    return "#" if value in (None, "auto") else value
+
+
+def configs_for(
+    cwd: Path, explicit: Path | None, *, plain: bool, staged_paths: list[str] | None
+) -> list[CheckConfig] | None:
+    """The config(s) a check covers: the given one, or every config of a monorepo.
+
+    Nested configs take part in a staged check only when a staged path lies below them.
+    Returns None (plain mode only) when the full CLI must take over.
+    """
+    first = plain_config(cwd, explicit) if plain else full_config(cwd, explicit)
+    if first is None:
+        return None
+    configs = [first]
+    if explicit is not None:
+        return configs
+    for path in find_configs(first.root):
+        if path == first.source:
+            continue
+        directory = path.parent.relative_to(first.root).as_posix()
+        if staged_paths is not None and not any(
+            p.startswith(directory + "/") for p in staged_paths
+        ):
+            continue
+        nested = plain_config(cwd, path) if plain else full_config(cwd, path)
+        if nested is None:
+            return None
+        configs.append(nested)
+    return configs
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    staged: bool = False
+    message_file: Path | None = None
+    commit: str = "HEAD"
+    range: str = ""
+    record: str = ""
+
+
+def run(cwd: Path, request: CheckRequest, configs: list[CheckConfig]) -> CheckResult:
+    """Check against every config and merge the results (each violation once)."""
+    merged: CheckResult | None = None
+    for config in configs:
+        records = load_scope_records(config.provenance_dirs)
+        root, settings = config.root, config.settings
+        if request.staged:
+            if request.message_file is not None:
+                message = read_message_file(request.message_file)
+            else:
+                head = resolve(root, "HEAD")
+                message = git.commit_message(root, head).strip()
+            result = check_staged(root, records, settings, message)
+        elif request.range:
+            result = check_range(root, records, settings, request.range)
+        else:
+            result = check_commit(root, records, settings, resolve(root, request.commit))
+            result.label = request.commit
+        if merged is None:
+            merged = result
+        else:
+            merged.violations.extend(v for v in result.violations if v not in merged.violations)
+            merged.warnings.extend(w for w in result.warnings if w not in merged.warnings)
+    assert merged is not None
+    return merged.only(request.record) if request.record else merged

@@ -1,0 +1,379 @@
+"""Commit checks: do the files a commit touches stay inside the records it names?
+
+BEHAVIOR.md §7. The staged check runs from the commit-msg hook on every commit, so this
+module and everything it imports stay free of pydantic, typer, rich, GitPython and ruamel:
+records are read with the libyaml decoder into a small view of their scope.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linespec import git
+from linespec.core import yamlread
+from linespec.core.decode import decode_fields, ref
+from linespec.core.graph import RecordSet
+from linespec.core.recordfiles import check_name, is_record_file, record_files
+from linespec.core.scope import is_in_scope, is_path_excluded, match_pattern
+from linespec.core.yamlread import Mark
+from linespec.errors import GitError, LinespecError, UsageError, YamlError
+
+ID_IN_MESSAGE = re.compile(r"\[(prov-\d{4}-(?:\d{3}|[a-f0-9]{8})(?:-[a-z0-9-]+)?)\]")
+SCISSORS = "------------------------ >8 ------------------------"
+# Subjects git writes for commits that only rework others: their IDs belong to those others.
+GENERATED_SUBJECTS = ("fixup! ", "squash! ", "amend! ", "Merge ")
+MANIFEST = ".linespec/hash_manifest.json"
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeRecord:
+    """What a commit check needs of a record."""
+
+    id: str
+    status: str
+    affected_scope: tuple[str, ...]
+    forbidden_scope: tuple[str, ...]
+    implements: str
+    supersedes: str
+    superseded_by: str
+    path: Path | None = None
+
+    @property
+    def supersedes_id(self) -> str:
+        return ref(self.supersedes)
+
+    def line_of(self, *key: str | int) -> Mark | None:
+        return None
+
+    @classmethod
+    def from_values(cls, values: dict[str, object], path: Path | None) -> ScopeRecord:
+        def text(name: str) -> str:
+            value = values.get(name, "")
+            return value if isinstance(value, str) else ""
+
+        def items(name: str) -> tuple[str, ...]:
+            value = values.get(name) or []
+            return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+        return cls(
+            id=text("id"),
+            status=text("status"),
+            affected_scope=items("affected_scope"),
+            forbidden_scope=items("forbidden_scope"),
+            implements=text("implements"),
+            supersedes=text("supersedes"),
+            superseded_by=text("superseded_by"),
+            path=path,
+        )
+
+
+def parse_scope_record(data: bytes, path: Path) -> ScopeRecord:
+    doc = yamlread.parse(yamlread.decode_text(data, path), path)
+    return ScopeRecord.from_values(decode_fields(doc, path), path)
+
+
+def load_scope_records(directories: Iterable[Path]) -> RecordSet[ScopeRecord]:
+    """The records of DIRECTORIES as scope views; any load problem raises, as elsewhere."""
+    records: list[ScopeRecord] = []
+    for directory in directories:
+        for path in record_files(directory):
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise YamlError(f"cannot read record: {exc.strerror or exc}", path=path) from None
+            record = parse_scope_record(data, path)
+            check_name(record, path)
+            records.append(record)
+    record_set = RecordSet(records)
+    record_set.validate()
+    return record_set
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The configuration a check uses."""
+
+    exclude_paths: tuple[str, ...] = ()
+    commit_tag_required: bool = False
+    comment_char: str = "#"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    record_id: str
+    file: str
+    commit: str
+    message: str
+
+
+@dataclass
+class CheckResult:
+    label: str
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.violations
+
+    def only(self, record_id: str) -> CheckResult:
+        kept = [v for v in self.violations if v.record_id == record_id]
+        return CheckResult(self.label, kept, self.warnings)
+
+
+def message_ids(message: str, comment_char: str = "#") -> list[str]:
+    """Record IDs named in brackets, in order, once each, read as git reads a message.
+
+    Comment lines are ignored, nothing after the scissors line counts, and the subject of
+    a fixup!/squash!/amend! or merge commit is skipped.
+    """
+    kept: list[str] = []
+    subject_seen = False
+    for line in message.splitlines():
+        if comment_char and line.startswith(comment_char):
+            if line[len(comment_char) :].strip() == SCISSORS:
+                break
+            continue
+        if not subject_seen and line.strip():
+            subject_seen = True
+            if line.startswith(GENERATED_SUBJECTS):
+                continue
+        kept.append(line)
+    ids: list[str] = []
+    for found in ID_IN_MESSAGE.findall("\n".join(kept)):
+        if found not in ids:
+            ids.append(found)
+    return ids
+
+
+def read_message_file(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_MESSAGE_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read message file: {exc.strerror or exc}", path=path) from None
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise UsageError("message file is larger than 16 MiB", path=path)
+    return raw.decode("utf-8", "replace").strip()
+
+
+def _base(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def _own_file(record: ScopeRecord, path: str) -> bool:
+    return record.path is not None and _base(path) == record.path.name
+
+
+def _forbidden(record: ScopeRecord, path: str) -> bool:
+    return any(match_pattern(path, pattern) for pattern in record.forbidden_scope)
+
+
+class _Versions:
+    """Record files as they were at two points (HEAD and the index, or c^ and c)."""
+
+    def __init__(self, root: Path, before: str | None, after: str, paths: Sequence[str]):
+        wanted = [p for p in paths if is_record_file(_base(p))]
+        specs = [f"{before}:{p}" for p in wanted] if before else []
+        after_specs = [f"{after}:{p}" for p in wanted]
+        contents = git.blobs(root, specs + after_specs)
+        self.before: dict[str, ScopeRecord | None] = {}
+        self.after: dict[str, ScopeRecord | None] = {}
+        self.broken_before: set[str] = set()
+        for index, path in enumerate(wanted):
+            if before:
+                self.before[path] = self._parse(contents[index], root / path, path, True)
+            self.after[path] = self._parse(contents[len(specs) + index], root / path, path, False)
+
+    def _parse(self, data: bytes | None, full: Path, path: str, before: bool) -> ScopeRecord | None:
+        if data is None:
+            return None
+        try:
+            return parse_scope_record(data, full)
+        except LinespecError:
+            if before:
+                self.broken_before.add(path)
+            return None
+
+    def status_before(self, path: str) -> str:
+        old = self.before.get(path)
+        return old.status if old else ""
+
+    def implements(self, path: str, record_id: str) -> bool:
+        new = self.after.get(path)
+        return new is not None and new.implements == record_id
+
+    def completes(self, path: str) -> bool:
+        new = self.after.get(path)
+        return (
+            self.status_before(path) in ("open", "draft")
+            and new is not None
+            and new.status == "implemented"
+        )
+
+    def supersedes(self, record: ScopeRecord, path: str) -> bool:
+        target = record.supersedes_id
+        new = self.after.get(path)
+        return (
+            bool(target)
+            and _base(path).rsplit(".", 1)[0] == target
+            and self.status_before(path) == "implemented"
+            and new is not None
+            and new.status == "superseded"
+            and new.superseded_by == record.id
+        )
+
+
+def _implemented_message(record_id: str) -> str:
+    return (
+        f"{record_id} is already implemented - cannot commit with this ID. "
+        "Create a new record or supersede this one."
+    )
+
+
+def check_staged(
+    root: Path, records: RecordSet[ScopeRecord], settings: Settings, message: str
+) -> CheckResult:
+    """The commit-msg check (§7.3): staged files against the records the message names."""
+    result = CheckResult("staged")
+    ids = message_ids(message, settings.comment_char)
+    staged = [f for f in git.staged_files(root) if not is_path_excluded(f, settings.exclude_paths)]
+    if not ids:
+        if settings.commit_tag_required and staged:
+            result.violations.append(
+                Violation(
+                    "", "", "staged", "Commit tag required but no provenance ID found in message"
+                )
+            )
+        return result
+    if not staged:
+        return result
+    head = git.resolve_commit(root, "HEAD")
+    versions = _Versions(root, head, "", staged)
+    for record_id in ids:
+        record = records.by_id.get(record_id)
+        if record is None:
+            continue
+        files = [f for f in staged if f != MANIFEST and not versions.implements(f, record_id)]
+        if not files:
+            continue
+        completing = any(_own_file(record, f) and versions.completes(f) for f in files)
+        if record.status == "implemented" and not completing:
+            result.violations.append(
+                Violation(record_id, "", "staged", _implemented_message(record_id))
+            )
+            continue
+        for path in files:
+            if _allowed(record, path, versions):
+                continue
+            if not is_in_scope(record.affected_scope, record.forbidden_scope, path):
+                result.violations.append(
+                    Violation(record_id, path, "staged", f"{record_id} forbids changes to {path}")
+                )
+    return result
+
+
+def _allowed(record: ScopeRecord, path: str, versions: _Versions) -> bool:
+    """The exceptions before the scope check: a record's own file, and supersession."""
+    own = _own_file(record, path) and not _forbidden(record, path)
+    if own and (record.status in ("open", "draft") or versions.completes(path)):
+        return True
+    return versions.supersedes(record, path)
+
+
+def check_commit(
+    root: Path, records: RecordSet[ScopeRecord], settings: Settings, sha: str
+) -> CheckResult:
+    """The historical check (§7.4) of one commit, judging status as it was at its parent."""
+    result = CheckResult(sha)
+    ids = message_ids(git.commit_message(root, sha).strip(), settings.comment_char)
+    if not ids:
+        return result
+    files = [
+        f for f in git.commit_files(root, sha) if not is_path_excluded(f, settings.exclude_paths)
+    ]
+    parent = git.parent_of(root, sha)
+    shallow_boundary = parent is None and _is_shallow_boundary(root, sha)
+    for record_id in ids:
+        record = records.by_id.get(record_id)
+        if record is None:
+            continue
+        own = _relative(record, root)
+        watched = [*files, own] if own and own not in files else files
+        versions = _Versions(root, parent, sha, watched)
+        implemented_before = versions.status_before(own) == "implemented"
+        if own in versions.broken_before:
+            implemented_before = True
+            result.warnings.append(
+                f"Warning: could not parse {own} at {sha[:7]}^; treating {record_id} as "
+                "implemented (fail closed)"
+            )
+        if shallow_boundary:
+            implemented_before = True
+            result.warnings.append(
+                f"Warning: {sha[:7]}^ is not in this shallow clone; treating {record_id} as "
+                "implemented (fail closed). Fetch more history to check it properly."
+            )
+        for path in files:
+            if path == MANIFEST or versions.implements(path, record_id):
+                continue
+            if implemented_before:
+                result.violations.append(
+                    Violation(record_id, "", sha, _implemented_message(record_id))
+                )
+                continue
+            if _own_file(record, path) and not _forbidden(record, path):
+                continue
+            if versions.supersedes(record, path):
+                continue
+            if not is_in_scope(record.affected_scope, record.forbidden_scope, path):
+                result.violations.append(
+                    Violation(record_id, path, sha, f"{record_id} forbids changes to {path}")
+                )
+    return result
+
+
+def _relative(record: ScopeRecord, root: Path) -> str:
+    if record.path is None:
+        return ""
+    try:
+        return record.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return ""
+
+
+def _is_shallow_boundary(root: Path, sha: str) -> bool:
+    shallow = Path(git.run(["rev-parse", "--git-path", "shallow"], root).strip())
+    shallow = shallow if shallow.is_absolute() else root / shallow
+    try:
+        return sha in shallow.read_text().split()
+    except OSError:
+        return False
+
+
+def resolve(root: Path, rev: str) -> str:
+    sha = git.resolve_commit(root, rev)
+    if sha is None:
+        if rev == "HEAD":
+            raise GitError("HEAD does not name a commit yet (no commits in this repository)")
+        raise UsageError(f"unknown commit: {rev}")
+    return sha
+
+
+def check_range(
+    root: Path, records: RecordSet[ScopeRecord], settings: Settings, spec: str
+) -> CheckResult:
+    parts = spec.split("..")
+    if len(parts) != 2 or not all(parts):
+        raise UsageError("Invalid range format. Use SHA..SHA")
+    start, end = resolve(root, parts[0]), resolve(root, parts[1])
+    result = CheckResult(spec)
+    for sha in git.commits_in_range(root, start, end):
+        one = check_commit(root, records, settings, sha)
+        result.violations.extend(one.violations)
+        result.warnings.extend(one.warnings)
+    return result
