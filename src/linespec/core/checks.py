@@ -313,11 +313,18 @@ def check_commit(
                 "implemented (fail closed)"
             )
         if shallow_boundary:
-            implemented_before = True
-            result.warnings.append(
-                f"Warning: {sha[:7]}^ is not in this shallow clone; treating {record_id} as "
-                "implemented (fail closed). Fetch more history to check it properly."
+            # git shows a shallow boundary as a root commit with no changes, so nothing
+            # could be judged: fail closed instead of passing it.
+            result.violations.append(
+                Violation(
+                    record_id,
+                    "",
+                    sha,
+                    f"{record_id}: cannot check {sha[:7]} in a shallow clone (its parent is "
+                    "missing); fetch more history (git fetch --deepen) and check again",
+                )
             )
+            continue
         for path in files:
             if path == MANIFEST or versions.implements(path, record_id):
                 continue
