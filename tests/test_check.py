@@ -78,6 +78,7 @@ def test_forbidden_scope_wins(governed: Repo) -> None:
     governed.commit_all("widen")
     stage(governed, "src/secret.py")
     code, report = staged_check(governed, f"[{REC}]")
+    assert code == 1
     assert messages(report) == [f"{REC} forbids changes to src/secret.py"]
 
 
@@ -118,6 +119,7 @@ def test_implemented_record_refuses_tagging(governed: Repo) -> None:
     governed.commit_all("sealed")
     stage(governed, "src/a.py")
     code, report = staged_check(governed, f"more [{REC}]")
+    assert code == 1
     assert messages(report) == [
         f"{REC} is already implemented - cannot commit with this ID. Create a new record or "
         "supersede this one."

@@ -176,7 +176,8 @@ def deprecate(
     epilog="Examples:\n\n  linespec provenance status\n\n"
     "  linespec provenance status --record prov-2026-a1b2c3d4\n\n"
     "  linespec provenance status --filter open\n\n"
-    "  linespec provenance status --filter tag:architecture --format json"
+    "  linespec provenance status --filter tag:architecture --format json\n\n"
+    "  linespec provenance status --record prov-2026-a1b2c3d4 --save-scope"
 )
 def status(
     record: Annotated[str, typer.Option(help="Show one record in detail.")] = "",
@@ -186,31 +187,61 @@ def status(
     output: Annotated[StatusFormat, typer.Option("--format", help="human or json.")] = (
         StatusFormat.human
     ),
+    save_scope: Annotated[
+        bool,
+        typer.Option(
+            "--save-scope",
+            help="Write the scope auto-populated from tagged commits into the records.",
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Show every record (or one in detail) with its status."""
+    """Show every record (or one in detail) with its status.
+
+    With auto_affected_scope (the default), open records in observed mode are shown with
+    the files their tagged commits changed as their scope; --save-scope persists it.
+    """
+    from linespec.core import observed
     from linespec.core import status as status_mod
 
     keep = status_mod.parse_filter(filter_)
     ws = _workspace(config)
+    if record:
+        ws.records.get(record)  # an unknown ID fails before anything is saved
+    population = observed.auto_populate(ws)
+    for warning in population.warnings:
+        sys.stderr.write(f"Warning: {warning}\n")
+    records = population.applied(ws.records)
+    if save_scope and population:
+        observed.save_scopes(ws, population)
+        # On stdout the lines would break the JSON document a script is about to parse.
+        stream = sys.stderr if output is StatusFormat.json else sys.stdout
+        for record_id, files in population.scopes.items():
+            stream.write(f"✓ Saved auto-populated scope for {record_id} ({len(files)} files)\n")
+    unsaved = population.scopes if not save_scope else {}
     if output is StatusFormat.json:
         from linespec.render import jsonout
 
-        payload: dict[str, object]
+        payload: dict[str, object] = {}
+        if unsaved:
+            payload["_auto_populated_records"] = list(unsaved)
+            payload["_notice"] = observed.NOTICE
         if record:
-            payload = {"record": status_mod.record_json(ws.records.get(record))}
+            payload["record"] = status_mod.record_json(records.get(record))
         else:
-            shown = status_mod.overview(ws.records, keep).records
-            payload = {"records": [status_mod.record_json(r) for r in shown]}
+            shown = status_mod.overview(records, keep).records
+            payload["records"] = [status_mod.record_json(r) for r in shown]
         sys.stdout.write(jsonout.dumps(payload))
         return
     from linespec.render import console, human
 
     out = console.stdout()
     if record:
-        human.detail(out, status_mod.detail(ws.records, record), ws.root)
+        human.detail(out, status_mod.detail(records, record), ws.root)
     else:
-        human.overview(out, status_mod.overview(ws.records, keep), ws.config.enforcement)
+        human.overview(out, status_mod.overview(records, keep), ws.config.enforcement)
+    if unsaved:
+        human.auto_populated_notice(out, unsaved)
 
 
 class LintFormat(StrEnum):

@@ -2,4 +2,41 @@
 
 from __future__ import annotations
 
-from linespec.cli.provenance import app  # noqa: F401
+from typing import Annotated
+
+import typer
+
+from linespec.cli.provenance import ConfigOption, RecordOption, _workspace, app
+
+
+@app.command(
+    "lock-scope",
+    epilog="Examples:\n\n"
+    "  linespec provenance lock-scope --record prov-2026-a1b2c3d4 --dry-run\n\n"
+    "  linespec provenance lock-scope --record prov-2026-a1b2c3d4",
+)
+def lock_scope(
+    record: RecordOption,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the scope that would be locked; write nothing.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Lock an observed-mode record's scope to the files its tagged commits changed.
+
+    Every commit on any ref whose message carries [ID] contributes the files it changed
+    (minus exclude_paths); they become the record's affected_scope (allowlist mode).
+    """
+    from rich.markup import escape
+
+    from linespec.core import observed
+    from linespec.render import console
+
+    ws = _workspace(config)
+    locked = observed.lock_scope(ws, record, dry_run=dry_run)
+    out = console.stdout()
+    out.print(f"\n[green]✓[/] {escape(locked.record_id)} scope locked (allowlist mode)\n")
+    out.print(f"  Locked {len(locked.scope)} paths from observed history:")
+    for path in locked.scope:
+        out.print(f"    · {path}", markup=False, highlight=False)
+    out.print("\n  Future commits tagged to this record must stay within this scope.\n")

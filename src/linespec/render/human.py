@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -151,6 +151,17 @@ def detail(out: Console, data: Detail, root: Path) -> None:
         out.print(f"  · {escape(spec.path):<50} {mark}")
     _section(out, "Monitors:", r.monitors)
     out.print("")
+
+
+def auto_populated_notice(out: Console, scopes: Mapping[str, Sequence[str]]) -> None:
+    """The reminder that the scopes `status` showed for observed records are not saved."""
+    out.print("\n[yellow]⚠[/] Scope auto-populated (not saved)")
+    out.print("  To persist these changes, use either:")
+    out.print("    --save-scope flag: linespec provenance status --save-scope")
+    out.print("    lock-scope command: linespec provenance lock-scope --record <id>")
+    out.print("\n  Auto-populated records:")
+    for record_id, files in scopes.items():
+        out.print(f"    - {escape(record_id)} ({len(files)} files)")
 
 
 def _section(out: Console, title: str, items: list[str]) -> None:
