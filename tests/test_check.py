@@ -274,3 +274,17 @@ def test_message_ids_never_crash(text: str) -> None:
     ids = message_ids(text)
     assert len(ids) == len(set(ids))
     assert all(f"[{i}]" in text for i in ids)
+
+
+def test_scope_cache_answers_and_is_never_stale(governed: Repo) -> None:
+    stage(governed, "src/b.py")
+    assert staged_check(governed, f"[{REC}]")[0] == 1
+    cache = governed.path / ".linespec" / "scope-index.json"
+    data = json.loads(cache.read_text())
+    assert [e["id"] for e in data["entries"]] == [REC]
+    assert data["entries"][0]["affected_scope"] == ["src/a.py"]
+    path = governed.provenance / f"{REC}.yml"
+    path.write_text(path.read_text().replace("  - src/a.py", "  - src/a.py\n  - src/b.py"))
+    assert staged_check(governed, f"[{REC}]")[0] == 0
+    cache.write_text("{broken")
+    assert staged_check(governed, f"[{REC}]")[0] == 0

@@ -8,9 +8,8 @@ same things and the common case never loads pydantic.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from linespec import git
 from linespec.core import yamlread
@@ -28,8 +27,7 @@ from linespec.core.configfile import CONFIG_NAME, discover, find_configs, find_r
 from linespec.errors import LinespecError
 
 
-@dataclass(frozen=True)
-class CheckConfig:
+class CheckConfig(NamedTuple):
     root: Path
     source: Path | None
     provenance_dirs: tuple[Path, ...]
@@ -168,8 +166,7 @@ def configs_for(
     return configs
 
 
-@dataclass(frozen=True)
-class CheckRequest:
+class CheckRequest(NamedTuple):
     staged: bool = False
     message_file: Path | None = None
     commit: str = "HEAD"
@@ -181,7 +178,9 @@ def run(cwd: Path, request: CheckRequest, configs: list[CheckConfig]) -> CheckRe
     """Check against every config and merge the results (each violation once)."""
     merged: CheckResult | None = None
     for config in configs:
-        records = load_scope_records(config.provenance_dirs)
+        # Only the repository's own config uses the shared scope cache file.
+        cached = config == configs[0]
+        records = load_scope_records(config.provenance_dirs, config.root if cached else None)
         root, settings = config.root, config.settings
         if request.staged:
             if request.message_file is not None:

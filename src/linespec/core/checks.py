@@ -7,19 +7,22 @@ records are read with the libyaml decoder into a small view of their scope.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from linespec import git
-from linespec.core import yamlread
-from linespec.core.decode import decode_fields, ref
+from linespec.core.configfile import STATE_DIR
+from linespec.core.decode import ref
 from linespec.core.graph import RecordSet
 from linespec.core.recordfiles import check_name, is_record_file, record_files
 from linespec.core.scope import is_in_scope, is_path_excluded, match_pattern
-from linespec.core.yamlread import Mark
 from linespec.errors import GitError, LinespecError, UsageError, YamlError
+
+if TYPE_CHECKING:
+    from linespec.core.yamlread import Mark
 
 ID_IN_MESSAGE = re.compile(r"\[(prov-\d{4}-(?:\d{3}|[a-f0-9]{8})(?:-[a-z0-9-]+)?)\]")
 SCISSORS = "------------------------ >8 ------------------------"
@@ -29,9 +32,12 @@ MANIFEST = ".linespec/hash_manifest.json"
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class ScopeRecord:
-    """What a commit check needs of a record."""
+class ScopeRecord(NamedTuple):
+    """What a commit check needs of a record.
+
+    NamedTuples rather than dataclasses on this path: a dataclass compiles its methods
+    when the class is created, which costs the commit hook milliseconds on every run.
+    """
 
     id: str
     status: str
@@ -41,6 +47,8 @@ class ScopeRecord:
     supersedes: str
     superseded_by: str
     path: Path | None = None
+    type: str = ""
+    has_specs: bool = False
 
     @property
     def supersedes_id(self) -> str:
@@ -68,16 +76,75 @@ class ScopeRecord:
             supersedes=text("supersedes"),
             superseded_by=text("superseded_by"),
             path=path,
+            type=text("type"),
+            has_specs=bool(values.get("associated_specs")),
+        )
+
+    def entry(self, root: Path) -> dict[str, object]:
+        """The scope-cache entry (Go's keys first, ours after)."""
+        out: dict[str, object] = {"id": self.id, "status": self.status}
+        if self.type:
+            out["type"] = self.type
+        if self.affected_scope:
+            out["affected_scope"] = list(self.affected_scope)
+        if self.forbidden_scope:
+            out["forbidden_scope"] = list(self.forbidden_scope)
+        if self.implements:
+            out["implements"] = self.implements
+        out["has_specs"] = self.has_specs
+        out["supersedes"] = self.supersedes
+        out["superseded_by"] = self.superseded_by
+        out["path"] = os.path.relpath(self.path, root) if self.path else ""
+        return out
+
+    @classmethod
+    def from_entry(cls, entry: dict[str, Any], root: Path) -> ScopeRecord:
+        return cls(
+            id=str(entry.get("id", "")),
+            status=str(entry.get("status", "")),
+            affected_scope=tuple(entry.get("affected_scope") or ()),
+            forbidden_scope=tuple(entry.get("forbidden_scope") or ()),
+            implements=str(entry.get("implements", "")),
+            supersedes=str(entry.get("supersedes", "")),
+            superseded_by=str(entry.get("superseded_by", "")),
+            path=root / entry["path"] if entry.get("path") else None,
+            type=str(entry.get("type", "")),
+            has_specs=bool(entry.get("has_specs")),
         )
 
 
 def parse_scope_record(data: bytes, path: Path) -> ScopeRecord:
+    # Imported here: on a scope-cache hit no YAML is parsed, and libyaml is not loaded.
+    from linespec.core import yamlread
+    from linespec.core.decode import decode_fields
+
     doc = yamlread.parse(yamlread.decode_text(data, path), path)
     return ScopeRecord.from_values(decode_fields(doc, path), path)
 
 
-def load_scope_records(directories: Iterable[Path]) -> RecordSet[ScopeRecord]:
-    """The records of DIRECTORIES as scope views; any load problem raises, as elsewhere."""
+def load_scope_records(
+    directories: Sequence[Path], root: Path | None = None
+) -> RecordSet[ScopeRecord]:
+    """The records of DIRECTORIES as scope views; any load problem raises, as elsewhere.
+
+    With ROOT, the scope cache under ROOT/.linespec answers when it is fresh, and is
+    rewritten when it is not.
+    """
+    if root is None:
+        return _read_scope_records(directories)
+    from linespec.core import scopecache
+
+    cache = scopecache.cache_path(root / STATE_DIR)
+    stamp = scopecache.fingerprint(directories)
+    entries = scopecache.read(cache, stamp)
+    if entries is not None:
+        return RecordSet([ScopeRecord.from_entry(e, root) for e in entries])
+    record_set = _read_scope_records(directories)
+    scopecache.write(cache, stamp, (r.entry(root) for r in record_set))
+    return record_set
+
+
+def _read_scope_records(directories: Iterable[Path]) -> RecordSet[ScopeRecord]:
     records: list[ScopeRecord] = []
     for directory in directories:
         for path in record_files(directory):
@@ -93,8 +160,7 @@ def load_scope_records(directories: Iterable[Path]) -> RecordSet[ScopeRecord]:
     return record_set
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """The configuration a check uses."""
 
     exclude_paths: tuple[str, ...] = ()
@@ -102,19 +168,23 @@ class Settings:
     comment_char: str = "#"
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(NamedTuple):
     record_id: str
     file: str
     commit: str
     message: str
 
 
-@dataclass
 class CheckResult:
-    label: str
-    violations: list[Violation] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        label: str,
+        violations: list[Violation] | None = None,
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.label = label
+        self.violations: list[Violation] = violations or []
+        self.warnings: list[str] = warnings or []
 
     @property
     def passed(self) -> bool:

@@ -6,10 +6,12 @@ Kept free of pydantic: the commit hook and agent fast paths decode records with 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from linespec.core.yamlread import Document
 from linespec.errors import RecordShapeError
+
+if TYPE_CHECKING:
+    from linespec.core.yamlread import Document
 
 # The Go struct's fields in serialisation order (the content hash depends on it).
 FIELD_ORDER: tuple[str, ...] = (

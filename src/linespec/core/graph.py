@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, Protocol, TypeVar
 
-from linespec.core.yamlread import Mark
 from linespec.errors import GraphError, RecordNotFoundError
+
+if TYPE_CHECKING:
+    from linespec.core.yamlread import Mark
 
 
 class Node(Protocol):
@@ -28,8 +29,7 @@ class Node(Protocol):
 R = TypeVar("R", bound=Node)
 
 
-@dataclass(frozen=True, slots=True)
-class GraphProblem(Generic[R]):
+class GraphProblem(NamedTuple, Generic[R]):
     """A record that loads alone but not with the others."""
 
     record: R
