@@ -357,13 +357,11 @@ def test_a_record_whose_history_fails_is_a_warning(
 ) -> None:
     history(repo)
 
-    def broken(root: Path, sha: str) -> list[str]:
+    def broken(root: Path, shas: list[str]) -> dict[str, list[str]]:
         raise GitError("git diff-tree failed: boom")
 
-    monkeypatch.setattr(git, "commit_files", broken)
+    monkeypatch.setattr(git, "files_of_commits", broken)
     result = repo.cli("provenance", "status", "--format", "json")
     assert result.exit_code == 0
-    assert result.stderr == (
-        f"Warning: Could not auto-populate scope for {ID}: git diff-tree failed: boom\n"
-    )
+    assert result.stderr == "Warning: Could not auto-populate scope: git diff-tree failed: boom\n"
     assert list(json.loads(result.stdout)) == ["records"]

@@ -8,6 +8,7 @@ repository object.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -206,3 +207,43 @@ def hooks_dir(root: Path) -> Path:
     out = run(["rev-parse", "--git-path", "hooks"], root).strip()
     path = Path(out)
     return path if path.is_absolute() else root / path
+
+
+_BRACKETED = re.compile(r"\[([^\[\]\s]+)\]")
+
+
+def tagged_commits_by_id(root: Path, record_ids: Sequence[str]) -> dict[str, list[str]]:
+    """For each ID, the commits on any ref whose message carries `[ID]`: one history walk."""
+    wanted = set(record_ids)
+    found: dict[str, list[str]] = {record_id: [] for record_id in record_ids}
+    if not wanted:
+        return found
+    greps = [f"--grep=[{record_id}]" for record_id in sorted(wanted)]
+    out = run(
+        ["log", "--all", "--fixed-strings", *greps, "--format=%H%x00%B%x00"], root, check=False
+    )
+    parts = out.split("\0")
+    for sha, body in zip(parts[0::2], parts[1::2], strict=False):
+        sha = sha.strip()
+        for record_id in set(_BRACKETED.findall(body)) & wanted:
+            found[record_id].append(sha)
+    return found
+
+
+def files_of_commits(root: Path, shas: Sequence[str]) -> dict[str, list[str]]:
+    """What each commit changed against its first parent (nothing for merges and roots)."""
+    files: dict[str, list[str]] = {sha: [] for sha in shas}
+    if not shas:
+        return files
+    out = run(
+        ["diff-tree", "--stdin", "-r", "--name-only", "-z"],
+        root,
+        input="".join(f"{sha}\n" for sha in shas).encode(),
+    )
+    current: list[str] | None = None
+    for token in out.split("\0"):
+        if token in files and (current is None or not current or token != ""):
+            current = files[token]
+        elif token and current is not None:
+            current.append(token)
+    return files

@@ -45,25 +45,27 @@ def observed_files(
 
 
 class _Observer:
-    """Observed files of several records, reading each commit's file list once.
-
-    One `git log --all --grep` per record walks the whole history each time: on 600 open
-    observed records that is over a second even on a one-commit repository. A single walk
-    matching every ID at once needs a git.py helper that does not exist yet.
-    """
+    """Observed files of several records: one history walk and one diff-tree for them all."""
 
     def __init__(self, root: Path, exclude: Sequence[str], manifest: str) -> None:
         self.root = root
         self.exclude = exclude
         self.manifest = manifest
+        self._tagged: dict[str, list[str]] = {}
         self._commit_files: dict[str, list[str]] = {}
 
+    def prepare(self, record_ids: Sequence[str]) -> None:
+        """Look up every ID's tagged commits and their files in two git calls."""
+        todo = [r for r in record_ids if r not in self._tagged]
+        self._tagged.update(git.tagged_commits_by_id(self.root, todo))
+        shas = sorted({s for r in todo for s in self._tagged[r]} - self._commit_files.keys())
+        self._commit_files.update(git.files_of_commits(self.root, shas))
+
     def files(self, record_id: str) -> list[str]:
+        self.prepare([record_id])
         files: set[str] = set()
-        for sha in git.tagged_commits(self.root, record_id):
-            if sha not in self._commit_files:
-                self._commit_files[sha] = git.commit_files(self.root, sha)
-            files.update(self._commit_files[sha])
+        for sha in self._tagged[record_id]:
+            files.update(self._commit_files.get(sha, []))
         return sorted(
             f for f in files if f != self.manifest and not is_path_excluded(f, self.exclude)
         )
@@ -109,7 +111,13 @@ def auto_populate(ws: Workspace) -> AutoPopulation:
     if not ws.config.settings.auto_affected_scope:
         return population
     observer = _observer(ws)
-    for record in _candidates(ws.records):
+    candidates = list(_candidates(ws.records))
+    try:
+        observer.prepare([r.id for r in candidates])
+    except LinespecError as exc:
+        population.warnings.append(f"Could not auto-populate scope: {exc.message}")
+        return population
+    for record in candidates:
         try:
             files = observer.files(record.id)
         except LinespecError as exc:
