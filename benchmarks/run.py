@@ -43,7 +43,10 @@ TIME_BUDGETS: dict[tuple[str, int | None], float] = {
     ("status --format json (cold)", 10000): 1.0,
     ("lint --format json (cold)", 1000): 0.25,
     ("lint --format json (cold)", 10000): 2.5,
+    ("check --range, 50 commits", 1000): 0.3,
 }
+# The commit-msg hook is budgeted relative to the interpreter's own start-up.
+HOOK_RATIO_BUDGET = 3.0
 MEMORY_BUDGETS_MIB: dict[tuple[str, int], float] = {
     ("lint peak RSS", 10000): 150.0,
 }
@@ -157,6 +160,51 @@ def measure(
 # -- repositories --------------------------------------------------------------
 
 
+def check_repo(base: Path, scratch: Path, linespec: str) -> tuple[Path, Path]:
+    """A clone of BASE with 50 tagged commits and 5 staged files inside one record's scope."""
+    clone = scratch / "repo"
+    subprocess.run(["git", "clone", "-q", str(base), str(clone)], check=True)
+    subprocess.run(
+        [linespec, "provenance", "install-hooks"], cwd=clone, check=False, capture_output=True
+    )
+    record, scope = _governed_file(clone)
+    git_env = ["-c", "user.name=bench", "-c", "user.email=bench@example.com"]
+    target = clone / scope
+    for index in range(50):
+        with target.open("a") as handle:
+            handle.write(f"# change {index}\n")
+        subprocess.run(
+            ["git", *git_env, "commit", "-q", "--no-verify", "-am", f"Change {index} [{record}]"],
+            cwd=clone,
+            check=True,
+        )
+    for index in range(5):
+        extra = target.parent / f"bench_{index}.py"
+        extra.write_text("x = 1\n")
+    subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
+    message = scratch / "COMMIT_EDITMSG"
+    message.write_text(f"Bench commit [{record}]\n")
+    return clone, message
+
+
+def _governed_file(clone: Path) -> tuple[str, str]:
+    """An open record with a directory glob in its scope, and a file that glob covers."""
+    for path in sorted((clone / "provenance").rglob("prov-*.yml")):
+        text = path.read_text()
+        if "\nstatus: open\n" not in text or "affected_scope:" not in text:
+            continue
+        for line in text.split("affected_scope:", 1)[1].splitlines()[1:]:
+            item = line.strip()
+            if not item.startswith("- "):
+                break
+            pattern = item[2:].strip().strip("'\"")
+            if pattern.endswith("/**"):
+                files = sorted(p for p in (clone / pattern[:-3]).rglob("*.py") if p.is_file())
+                if files:
+                    return path.stem, files[0].relative_to(clone).as_posix()
+    raise SystemExit("no open record with a directory glob in affected_scope")
+
+
 def cache_root() -> Path:
     return Path(tempfile.gettempdir()) / "linespec-bench"
 
@@ -196,7 +244,9 @@ def ensure_repo(n: int, seed: int, rebuild: bool) -> tuple[Path, float, bool]:
 
 
 def fmt(value: float, unit: str) -> str:
-    return f"{value:.3f}" if unit == "s" else f"{value:.1f} MiB"
+    if unit == "s":
+        return f"{value:.3f}"
+    return f"{value:.1f}x" if unit == "x" else f"{value:.1f} MiB"
 
 
 def print_table(rows: Sequence[Row]) -> None:
@@ -369,6 +419,48 @@ def main(argv: Sequence[str] | None = None) -> int:
             memory_row("lint peak RSS", n, lint_cold)
         if lint_cold:
             lint_notes.append(f"  {n:>6,} records: {lint_summary(lint_cold[-1].stdout)}")
+
+    if 1000 in repos:
+        scratch = Path(tempfile.mkdtemp(prefix="linespec-bench-check-"))
+        try:
+            clone, message = check_repo(repos[1000], scratch, linespec)
+            hook = clone / ".git" / "hooks" / "commit-msg"
+            python_pass = rows[0].values
+            if hook.exists():
+                samples = case(
+                    "commit-msg hook, 5 staged files",
+                    1000,
+                    [str(hook), str(message)],
+                    clone,
+                    cold=False,
+                )
+                if samples and python_pass:
+                    ratio = statistics.median(s.seconds for s in samples) / statistics.median(
+                        python_pass
+                    )
+                    rows.append(
+                        Row(
+                            "hook / python -c pass",
+                            1000,
+                            [ratio],
+                            unit="x",
+                            budget=HOOK_RATIO_BUDGET,
+                        )
+                    )
+            check_argv = [
+                linespec,
+                "provenance",
+                "check",
+                "--staged",
+                "--message-file",
+                str(message),
+            ]
+            case("check --staged (warm cache)", 1000, check_argv, clone, cold=False)
+            case("check --staged (cold cache)", 1000, check_argv, clone)
+            range_argv = [linespec, "provenance", "check", "--range", "HEAD~50..HEAD"]
+            case("check --range, 50 commits", 1000, range_argv, clone, cold=False)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     print()
     print_table(rows)

@@ -52,10 +52,6 @@ def user_email(root: Path) -> str:
     return email or "unknown@example.com"
 
 
-def head_sha(root: Path) -> str:
-    return run(["rev-parse", "HEAD"], root).strip()
-
-
 def commit_paths(root: Path, paths: Sequence[Path], message: str) -> None:
     """Stage PATHS and commit them with MESSAGE; hooks run as for any commit."""
     from git import Repo
@@ -84,32 +80,9 @@ def _command_error_text(exc: object) -> str:
 def index_blobs(root: Path, under: Path) -> list[tuple[str, bytes]]:
     """(path, staged content) of every file in the index below UNDER."""
     rel = os.path.relpath(under, root)
-    listing = run(["ls-files", "-s", "-z", "--", rel], root, check=False)
-    entries: list[tuple[str, str]] = []
-    for item in listing.split("\0"):
-        if not item:
-            continue
-        meta, _, path = item.partition("\t")
-        entries.append((meta.split()[1], path))
-    if not entries:
-        return []
-    batch = "".join(f"{sha}\n" for sha, _ in entries).encode()
-    try:
-        proc = subprocess.run(
-            ["git", "cat-file", "--batch"], cwd=root, input=batch, capture_output=True, check=True
-        )
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise GitError(f"git cat-file failed: {exc}") from None
-    out = proc.stdout
-    blobs: list[tuple[str, bytes]] = []
-    offset = 0
-    for _, path in entries:
-        header_end = out.index(b"\n", offset)
-        size = int(out[offset:header_end].split()[2])
-        start = header_end + 1
-        blobs.append((path, out[start : start + size]))
-        offset = start + size + 1
-    return blobs
+    paths = _z(run(["ls-files", "-z", "--", rel], root, check=False))
+    contents = blobs(root, [f":{path}" for path in paths])
+    return [(path, data) for path, data in zip(paths, contents, strict=True) if data is not None]
 
 
 def _z(text: str) -> list[str]:
@@ -119,11 +92,6 @@ def _z(text: str) -> list[str]:
 def staged_files(root: Path) -> list[str]:
     """Paths in the index that differ from HEAD (what `git commit` would record)."""
     return _z(run(["diff", "--cached", "--name-only", "-z"], root))
-
-
-def working_changes(root: Path) -> list[str]:
-    """Paths that differ between the work tree and HEAD."""
-    return _z(run(["diff", "--name-only", "-z", "HEAD"], root, check=False))
 
 
 def resolve_commit(root: Path, rev: str) -> str | None:
@@ -136,37 +104,28 @@ def resolve_commit(root: Path, rev: str) -> str | None:
     return out.strip() or None
 
 
-def parent_of(root: Path, sha: str) -> str | None:
-    """The first parent of SHA, or None for a root commit (or a shallow boundary)."""
-    return resolve_commit(root, f"{sha}^")
-
-
-def commits_in_range(root: Path, start: str, end: str) -> list[str]:
-    """`git log --format=%H START..END`, newest first."""
-    return run(["log", "--format=%H", f"{start}..{end}", "--"], root).split()
-
-
 def commit_message(root: Path, sha: str) -> str:
     return run(["log", "-1", "--format=%B", sha, "--"], root)
 
 
-def commit_files(root: Path, sha: str) -> list[str]:
-    """Files a commit changed against its first parent (none for merges and root commits)."""
-    return _z(run(["diff-tree", "--no-commit-id", "--name-only", "-r", "-z", sha], root))
-
-
-def tagged_commits(root: Path, record_id: str) -> list[str]:
-    """Commits on any ref whose message carries `[RECORD_ID]`."""
-    out = run(
-        ["log", "--all", "--fixed-strings", f"--grep=[{record_id}]", "--format=%H"],
-        root,
-        check=False,
-    )
-    return out.split()
-
-
 def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
-    """Contents of `REV:path` (or `:path` for the index) objects, None where missing."""
+    """Contents of `REV:path` (or `:path` for the index) objects, None where missing.
+
+    One `cat-file --batch` serves them all; its input is line-based, so the rare path
+    with a newline in it is fetched on its own.
+    """
+    batched = [spec for spec in specs if "\n" not in spec]
+    found = dict(zip(batched, _batch(root, batched), strict=True))
+    for spec in specs:
+        if spec not in found:
+            proc = subprocess.run(
+                ["git", "cat-file", "blob", spec], cwd=root, capture_output=True, check=False
+            )
+            found[spec] = proc.stdout if proc.returncode == 0 else None
+    return [found[spec] for spec in specs]
+
+
+def _batch(root: Path, specs: list[str]) -> list[bytes | None]:
     if not specs:
         return []
     batch = "".join(f"{spec}\n" for spec in specs).encode("utf-8", "surrogateescape")
@@ -181,20 +140,20 @@ def blobs(root: Path, specs: list[str]) -> list[bytes | None]:
             f"git cat-file failed: {exc.stderr.decode(errors='replace').strip()}"
         ) from None
     out = proc.stdout
-    found: list[bytes | None] = []
+    contents: list[bytes | None] = []
     offset = 0
     for _ in specs:
         header_end = out.index(b"\n", offset)
         header = out[offset:header_end].split()
         if header[-1] == b"missing" or len(header) < 3:
-            found.append(None)
+            contents.append(None)
             offset = header_end + 1
             continue
         size = int(header[2])
         start = header_end + 1
-        found.append(out[start : start + size])
+        contents.append(out[start : start + size])
         offset = start + size + 1
-    return found
+    return contents
 
 
 def config_value(root: Path, key: str) -> str | None:
@@ -247,3 +206,15 @@ def files_of_commits(root: Path, shas: Sequence[str]) -> dict[str, list[str]]:
         elif token and current is not None:
             current.append(token)
     return files
+
+
+def commit_log(root: Path, revisions: Sequence[str]) -> list[tuple[str, list[str], str]]:
+    """(sha, parent shas, message) of the commits REVISIONS select, newest first."""
+    out = run(["log", "--format=%H%x00%P%x00%B%x00", *revisions, "--"], root)
+    parts = out.split("\0")
+    commits = []
+    for index in range(0, len(parts) - 2, 3):
+        sha = parts[index].strip()
+        if sha:
+            commits.append((sha, parts[index + 1].split(), parts[index + 2]))
+    return commits

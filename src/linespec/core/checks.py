@@ -243,21 +243,37 @@ def _forbidden(record: ScopeRecord, path: str) -> bool:
     return any(match_pattern(path, pattern) for pattern in record.forbidden_scope)
 
 
+def _version_specs(before: str | None, after: str, paths: Sequence[str]) -> list[str]:
+    """The `rev:path` objects a _Versions for these points and paths needs."""
+    wanted = [p for p in paths if is_record_file(_base(p))]
+    return [f"{before}:{p}" for p in wanted if before] + [f"{after}:{p}" for p in wanted]
+
+
+def _fetch(root: Path, specs: Sequence[str]) -> dict[str, bytes | None]:
+    unique = list(dict.fromkeys(specs))
+    return dict(zip(unique, git.blobs(root, unique), strict=True))
+
+
 class _Versions:
     """Record files as they were at two points (HEAD and the index, or c^ and c)."""
 
-    def __init__(self, root: Path, before: str | None, after: str, paths: Sequence[str]):
-        wanted = [p for p in paths if is_record_file(_base(p))]
-        specs = [f"{before}:{p}" for p in wanted] if before else []
-        after_specs = [f"{after}:{p}" for p in wanted]
-        contents = git.blobs(root, specs + after_specs)
+    def __init__(
+        self,
+        root: Path,
+        before: str | None,
+        after: str,
+        paths: Sequence[str],
+        contents: dict[str, bytes | None],
+    ) -> None:
         self.before: dict[str, ScopeRecord | None] = {}
         self.after: dict[str, ScopeRecord | None] = {}
         self.broken_before: set[str] = set()
-        for index, path in enumerate(wanted):
+        for path in (p for p in paths if is_record_file(_base(p))):
             if before:
-                self.before[path] = self._parse(contents[index], root / path, path, True)
-            self.after[path] = self._parse(contents[len(specs) + index], root / path, path, False)
+                old = contents.get(f"{before}:{path}")
+                self.before[path] = self._parse(old, root / path, path, True)
+            new = contents.get(f"{after}:{path}")
+            self.after[path] = self._parse(new, root / path, path, False)
 
     def _parse(self, data: bytes | None, full: Path, path: str, before: bool) -> ScopeRecord | None:
         if data is None:
@@ -323,7 +339,7 @@ def check_staged(
     if not staged:
         return result
     head = git.resolve_commit(root, "HEAD")
-    versions = _Versions(root, head, "", staged)
+    versions = _Versions(root, head, "", staged, _fetch(root, _version_specs(head, "", staged)))
     for record_id in ids:
         record = records.by_id.get(record_id)
         if record is None:
@@ -360,58 +376,87 @@ def check_commit(
 ) -> CheckResult:
     """The historical check (§7.4) of one commit, judging status as it was at its parent."""
     result = CheckResult(sha)
-    ids = message_ids(git.commit_message(root, sha).strip(), settings.comment_char)
-    if not ids:
-        return result
-    files = [
-        f for f in git.commit_files(root, sha) if not is_path_excluded(f, settings.exclude_paths)
-    ]
-    parent = git.parent_of(root, sha)
-    shallow_boundary = parent is None and _is_shallow_boundary(root, sha)
-    for record_id in ids:
-        record = records.by_id.get(record_id)
-        if record is None:
-            continue
-        own = _relative(record, root)
-        watched = [*files, own] if own and own not in files else files
-        versions = _Versions(root, parent, sha, watched)
-        implemented_before = versions.status_before(own) == "implemented"
-        if own in versions.broken_before:
-            implemented_before = True
-            result.warnings.append(
-                f"Warning: could not parse {own} at {sha[:7]}^; treating {record_id} as "
-                "implemented (fail closed)"
-            )
-        if shallow_boundary:
-            # git shows a shallow boundary as a root commit with no changes, so nothing
-            # could be judged: fail closed instead of passing it.
-            result.violations.append(
-                Violation(
-                    record_id,
-                    "",
-                    sha,
-                    f"{record_id}: cannot check {sha[:7]} in a shallow clone (its parent is "
-                    "missing); fetch more history (git fetch --deepen) and check again",
-                )
-            )
-            continue
-        for path in files:
-            if path == MANIFEST or versions.implements(path, record_id):
-                continue
-            if implemented_before:
-                result.violations.append(
-                    Violation(record_id, "", sha, _implemented_message(record_id))
-                )
-                continue
-            if _own_file(record, path) and not _forbidden(record, path):
-                continue
-            if versions.supersedes(record, path):
-                continue
-            if not is_in_scope(record.affected_scope, record.forbidden_scope, path):
-                result.violations.append(
-                    Violation(record_id, path, sha, f"{record_id} forbids changes to {path}")
-                )
+    _check_history(root, records, settings, git.commit_log(root, ["-1", sha]), result)
     return result
+
+
+def _check_history(
+    root: Path,
+    records: RecordSet[ScopeRecord],
+    settings: Settings,
+    commits: list[tuple[str, list[str], str]],
+    result: CheckResult,
+) -> None:
+    """Judge COMMITS with three git calls in all: their files, and every record version."""
+    tagged = []
+    for sha, parents, body in commits:
+        ids = [i for i in message_ids(body.strip(), settings.comment_char) if i in records]
+        if ids:
+            tagged.append((sha, parents[0] if parents else None, ids))
+    if not tagged:
+        return
+    changed = git.files_of_commits(root, [sha for sha, _, _ in tagged])
+    plan = []
+    specs: list[str] = []
+    for sha, parent, ids in tagged:
+        files = [f for f in changed[sha] if not is_path_excluded(f, settings.exclude_paths)]
+        owns = [_relative(records.by_id[i], root) for i in ids]
+        watched = list(dict.fromkeys([*files, *(o for o in owns if o)]))
+        plan.append((sha, parent, ids, files, watched))
+        specs.extend(_version_specs(parent, sha, watched))
+    contents = _fetch(root, specs)
+    for sha, parent, ids, files, watched in plan:
+        versions = _Versions(root, parent, sha, watched, contents)
+        shallow = parent is None and _is_shallow_boundary(root, sha)
+        for record_id in ids:
+            _judge_commit(root, records.by_id[record_id], sha, files, versions, shallow, result)
+
+
+def _judge_commit(
+    root: Path,
+    record: ScopeRecord,
+    sha: str,
+    files: list[str],
+    versions: _Versions,
+    shallow: bool,
+    result: CheckResult,
+) -> None:
+    record_id = record.id
+    own = _relative(record, root)
+    if shallow:
+        # git shows a shallow boundary as a root commit with no changes, so nothing could
+        # be judged: fail closed instead of passing it.
+        result.violations.append(
+            Violation(
+                record_id,
+                "",
+                sha,
+                f"{record_id}: cannot check {sha[:7]} in a shallow clone (its parent is "
+                "missing); fetch more history (git fetch --deepen) and check again",
+            )
+        )
+        return
+    implemented_before = versions.status_before(own) == "implemented"
+    if own in versions.broken_before:
+        implemented_before = True
+        result.warnings.append(
+            f"Warning: could not parse {own} at {sha[:7]}^; treating {record_id} as "
+            "implemented (fail closed)"
+        )
+    for path in files:
+        if path == MANIFEST or versions.implements(path, record_id):
+            continue
+        if implemented_before:
+            result.violations.append(Violation(record_id, "", sha, _implemented_message(record_id)))
+            continue
+        if _own_file(record, path) and not _forbidden(record, path):
+            continue
+        if versions.supersedes(record, path):
+            continue
+        if not is_in_scope(record.affected_scope, record.forbidden_scope, path):
+            result.violations.append(
+                Violation(record_id, path, sha, f"{record_id} forbids changes to {path}")
+            )
 
 
 def _relative(record: ScopeRecord, root: Path) -> str:
@@ -449,8 +494,5 @@ def check_range(
         raise UsageError("Invalid range format. Use SHA..SHA")
     start, end = resolve(root, parts[0]), resolve(root, parts[1])
     result = CheckResult(spec)
-    for sha in git.commits_in_range(root, start, end):
-        one = check_commit(root, records, settings, sha)
-        result.violations.extend(one.violations)
-        result.warnings.extend(one.warnings)
+    _check_history(root, records, settings, git.commit_log(root, [f"{start}..{end}"]), result)
     return result
