@@ -91,10 +91,19 @@ def _scoped_repo(repo: Repo) -> None:
 
 @pytest.mark.parametrize("name", hooks.HOOK_NAMES)
 def test_scripts_are_read_from_the_checkout_in_an_editable_install(name: str) -> None:
-    # The test environment imports linespec from src/ (editable), where the wheel's
-    # package-data mapping does not exist.
-    assert hooks._checkout_root() == ROOT
-    assert hooks.script_source(name) == (ROOT / "hooks" / name).read_bytes()
+    # Imported from src/ (an editable install, or PYTHONPATH=src) the wheel's package-data
+    # mapping does not exist; -S keeps any installed copy of linespec out of the way.
+    probe = (
+        "import sys; from linespec.core import hooks; "
+        f"sys.stdout.buffer.write(hooks.script_source({name!r}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        check=True,
+    )
+    assert result.stdout == (ROOT / "hooks" / name).read_bytes()
 
 
 def test_wheel_layout_ships_the_scripts_as_package_data(tmp_path: Path) -> None:
