@@ -17,7 +17,6 @@ from linespec.cli import state
 from linespec.errors import EXIT_PROBLEMS, UsageError
 
 if TYPE_CHECKING:
-    from linespec.core.lifecycle import NewRecord
     from linespec.core.workspace import Workspace
 
 app = typer.Typer(
@@ -85,51 +84,18 @@ def create(
         supersedes=supersedes,
         id_suffix=id_suffix,
     )
-    text = None if no_edit else _edit_interactively(new)
+    if no_edit:
+        text = None
+    else:
+        from linespec.cli.editor import edit_new_record
+
+        text = edit_new_record(new.text, new.path, lambda t: lifecycle.parse_edited(t, new))
     lifecycle.write_new(ws, new, text)
     out = console.stdout()
     out.print(f"\n[green]✓[/] Created {new.path.resolve()}")
     if new.superseded is not None:
         out.print(f"→ Marked {new.superseded.id} as superseded")
     out.print("")
-
-
-def _edit_interactively(new: NewRecord) -> str:
-    import os
-    import shlex
-    import subprocess
-    import tempfile
-
-    from linespec.core import lifecycle, yamlread
-    from linespec.errors import LinespecError, RefusedError
-    from linespec.render import console
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    err = console.stderr()
-    with tempfile.TemporaryDirectory(prefix="linespec-") as tmp:
-        draft = Path(tmp) / new.path.name
-        draft.write_text(new.text, encoding="utf-8")
-        while True:
-            try:
-                proc = subprocess.run([*shlex.split(editor), str(draft)], check=False)
-            except (OSError, ValueError) as exc:
-                err.print(f"[yellow]Warning:[/] Could not open editor {editor!r}: {exc}")
-                return new.text
-            if proc.returncode != 0:
-                raise RefusedError(
-                    f"the editor exited with status {proc.returncode}; no record was written"
-                )
-            try:
-                text = yamlread.decode_text(draft.read_bytes(), new.path)
-                lifecycle.parse_edited(text, new)
-                return text
-            except LinespecError as exc:
-                err.print(f"[red]✗[/] {exc.render()}")
-                if sys.stdin.isatty() and typer.confirm("Re-open the editor?", default=True):
-                    continue
-                raise RefusedError(
-                    "the edited record is not valid; no record was written"
-                ) from None
 
 
 @app.command("open", epilog="Example:\n\n  linespec provenance open --record prov-2026-a1b2c3d4")

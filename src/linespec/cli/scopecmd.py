@@ -40,3 +40,32 @@ def lock_scope(
     for path in locked.scope:
         out.print(f"    · {path}", markup=False, highlight=False)
     out.print("\n  Future commits tagged to this record must stay within this scope.\n")
+
+
+@app.command(
+    "add-scope",
+    epilog="Examples:\n\n"
+    "  linespec provenance add-scope --record prov-2026-a1b2c3d4 --dry-run\n\n"
+    "  linespec provenance add-scope --record prov-2026-a1b2c3d4",
+)
+def add_scope(
+    record: RecordOption,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the scope that would be saved; write nothing.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Widen an allowlist record's scope with files its tagged commits changed since."""
+    from rich.markup import escape
+
+    from linespec.core import observed
+    from linespec.render import console
+
+    ws = _workspace(config)
+    widened = observed.add_scope(ws, record, dry_run=dry_run)
+    out = console.stdout()
+    out.print(f"\n[green]✓[/] {escape(widened.record_id)} scope widened (allowlist mode)\n")
+    out.print(f"  Added {len(widened.added)} paths from observed history:")
+    for path in widened.added:
+        out.print(f"    · {path}", markup=False, highlight=False)
+    out.print("\n  Future commits tagged to this record must stay within this scope.\n")

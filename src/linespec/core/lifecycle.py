@@ -61,7 +61,7 @@ class Transition:
     committed: bool = False
 
 
-def _mutable(ws: Workspace, record_id: str) -> Record:
+def mutable(ws: Workspace, record_id: str) -> Record:
     record = ws.records.get(record_id)
     if record.remote:
         raise RefusedError(
@@ -132,7 +132,7 @@ def write_new(ws: Workspace, new: NewRecord, text: str | None = None) -> list[Pa
     with Transaction() as tx:
         tx.write(new.path, body.encode("utf-8"))
         if new.superseded is not None:
-            _edit(
+            edit_record(
                 tx,
                 new.superseded,
                 {"status": Status.SUPERSEDED.value, "superseded_by": new.record.id},
@@ -140,7 +140,7 @@ def write_new(ws: Workspace, new: NewRecord, text: str | None = None) -> list[Pa
     return tx.touched
 
 
-def _edit(tx: Transaction, record: Record, changes: dict[str, Value]) -> None:
+def edit_record(tx: Transaction, record: Record, changes: dict[str, Value]) -> None:
     assert record.path is not None
     try:
         raw = record.path.read_bytes()
@@ -150,12 +150,12 @@ def _edit(tx: Transaction, record: Record, changes: dict[str, Value]) -> None:
     tx.write(record.path, edit_text(text, record.path, changes).encode("utf-8"))
 
 
-def _reloaded(record: Record) -> Record:
+def reloaded(record: Record) -> Record:
     assert record.path is not None
     return record_from_document(yamlread.read_document(record.path), record.path)
 
 
-def _auto_commit(ws: Workspace, tx: Transaction, message: str) -> bool:
+def auto_commit(ws: Workspace, tx: Transaction, message: str) -> bool:
     if not ws.config.settings.commit_on_status_change:
         return False
     try:
@@ -173,7 +173,7 @@ class AutoCommitRejected(RefusedError):
 
 
 def open_record(ws: Workspace, record_id: str) -> Transition:
-    record = _mutable(ws, record_id)
+    record = mutable(ws, record_id)
     if record.status != Status.DRAFT:
         raise RefusedError(
             f'Cannot open {record_id}: record status is "{record.status}" (open only '
@@ -182,8 +182,8 @@ def open_record(ws: Workspace, record_id: str) -> Transition:
         )
     try:
         with Transaction() as tx:
-            _edit(tx, record, {"status": Status.OPEN.value})
-            opened = _reloaded(record)
+            edit_record(tx, record, {"status": Status.OPEN.value})
+            opened = reloaded(record)
             records = RecordSet([opened if r.id == record_id else r for r in ws.records])
             ctx = LintContext(records, ws.root, ws.config.enforcement)
             errors = [f for f in lint_record(opened, ctx) if f.severity is Severity.ERROR]
@@ -193,14 +193,14 @@ def open_record(ws: Workspace, record_id: str) -> Transition:
                     f"transition was rolled back — {record_id} is unchanged (still draft).",
                     errors,
                 )
-            committed = _auto_commit(ws, tx, f"Open provenance record {record_id} [{record_id}]")
+            committed = auto_commit(ws, tx, f"Open provenance record {record_id} [{record_id}]")
     except AutoCommitRejected as exc:
-        raise _rejected("open", record_id, record.status, exc.detail) from None
+        raise rejected("open", record_id, record.status, exc.detail) from None
     return Transition(record_id, record.status, Status.OPEN.value, tx.touched, committed)
 
 
 def deprecate(ws: Workspace, record_id: str, reason: str = "") -> Transition:
-    record = _mutable(ws, record_id)
+    record = mutable(ws, record_id)
     if record.status == Status.DEPRECATED:
         raise RefusedError(f"Record {record_id} is already deprecated")
     if record.status == Status.SUPERSEDED:
@@ -210,14 +210,14 @@ def deprecate(ws: Workspace, record_id: str, reason: str = "") -> Transition:
         changes[DEPRECATION_REASON_KEY] = reason
     try:
         with Transaction() as tx:
-            _edit(tx, record, changes)
-            committed = _auto_commit(ws, tx, f"Deprecate provenance record [{record_id}]")
+            edit_record(tx, record, changes)
+            committed = auto_commit(ws, tx, f"Deprecate provenance record [{record_id}]")
     except AutoCommitRejected as exc:
-        raise _rejected("deprecate", record_id, record.status, exc.detail) from None
+        raise rejected("deprecate", record_id, record.status, exc.detail) from None
     return Transition(record_id, record.status, Status.DEPRECATED.value, tx.touched, committed)
 
 
-def _rejected(verb: str, record_id: str, status: str, detail: str) -> LinespecError:
+def rejected(verb: str, record_id: str, status: str, detail: str) -> LinespecError:
     return RefusedError(
         f"Cannot {verb} {record_id}: the auto-commit was rejected: {detail}. The transition "
         f"was rolled back — {record_id} is unchanged (still {status}) and nothing was staged. "

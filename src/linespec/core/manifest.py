@@ -32,6 +32,8 @@ def read_manifest(path: Path) -> dict[str, str] | None:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        raise ManifestError("cannot read hash manifest: it is a directory", path=path) from None
     except OSError as exc:
         raise ManifestError(
             f"cannot read hash manifest: {exc.strerror or exc}", path=path
@@ -49,6 +51,7 @@ def read_manifest(path: Path) -> dict[str, str] | None:
         if isinstance(whole, dict) and "records" in whole:
             return _legacy(whole, path)
     entries: dict[str, str] = {}
+    first_line: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -64,7 +67,15 @@ def read_manifest(path: Path) -> dict[str, str] | None:
             raise ManifestError(
                 'parse hash manifest: expected {"id": "…", "hash": "…"}', path=path, line=number
             )
+        if entry["id"] in entries:
+            raise ManifestError(
+                f"parse hash manifest: duplicate entry for {entry['id']} "
+                f"(first at line {first_line[entry['id']]})",
+                path=path,
+                line=number,
+            )
         entries[entry["id"]] = entry["hash"]
+        first_line[entry["id"]] = number
     return entries
 
 

@@ -139,12 +139,12 @@ def _candidates(records: Iterable[Record]) -> Iterable[Record]:
 def save_scopes(ws: Workspace, population: AutoPopulation) -> list[Path]:
     """Write every auto-populated scope, all or nothing; only `affected_scope` lines change."""
     from linespec.core.files import Transaction
-    from linespec.core.lifecycle import _edit, _mutable
+    from linespec.core.lifecycle import edit_record, mutable
 
     with Transaction() as tx:
         for record_id, files in population.scopes.items():
-            record = _mutable(ws, record_id)
-            _edit(tx, record, {"affected_scope": [*record.affected_scope, *files]})
+            record = mutable(ws, record_id)
+            edit_record(tx, record, {"affected_scope": [*record.affected_scope, *files]})
     return tx.touched
 
 
@@ -164,9 +164,9 @@ def lock_scope(ws: Workspace, record_id: str, *, dry_run: bool = False) -> Scope
     it with an empty list would only churn the diff.
     """
     from linespec.core.files import Transaction
-    from linespec.core.lifecycle import _edit, _mutable
+    from linespec.core.lifecycle import edit_record, mutable
 
-    record = _mutable(ws, record_id)
+    record = mutable(ws, record_id)
     if record.status == Status.IMPLEMENTED:
         raise RefusedError(
             f"Cannot modify {record_id}: record is implemented. Implemented records are "
@@ -185,5 +185,52 @@ def lock_scope(ws: Workspace, record_id: str, *, dry_run: bool = False) -> Scope
     if dry_run or not added:
         return ScopeLock(record_id, scope, added, written=False)
     with Transaction() as tx:
-        _edit(tx, record, {"affected_scope": scope})
+        edit_record(tx, record, {"affected_scope": scope})
     return ScopeLock(record_id, scope, added, written=True)
+
+
+def add_scope(ws: Workspace, record_id: str, *, dry_run: bool = False) -> ScopeLock:
+    """Allowlist → wider allowlist: add newly committed files to `affected_scope` (§10.6).
+
+    The record's own file and the paths every record may touch anyway (exclude_paths, the
+    provenance directory, the config, `.linespec/`, every spec) are never added.
+    """
+    from linespec.core.files import Transaction
+    from linespec.core.lifecycle import edit_record, mutable
+
+    record = mutable(ws, record_id)
+    if record.status == Status.IMPLEMENTED:
+        raise RefusedError(
+            f"Cannot modify {record_id}: record is implemented. Implemented records are "
+            f"immutable. To change scope, create a new Provenance Record that supersedes "
+            f"{record_id}."
+        )
+    if not record.affected_scope:
+        raise RefusedError(
+            f"{record_id} is not yet in allowlist mode; use 'linespec provenance lock-scope "
+            f"--record {record_id}' to populate its initial scope"
+        )
+    always = _always_writable(ws)
+    own = ws.relative(record.path) if record.path else ""
+    added = [
+        f
+        for f in _observer(ws).files(record_id)
+        if f not in record.affected_scope and f != own and not is_path_excluded(f, always)
+    ]
+    if not added:
+        raise RefusedError(f"{record_id} has no newly committed files to add to affected_scope")
+    scope = [*record.affected_scope, *added]
+    if dry_run:
+        return ScopeLock(record_id, scope, added, written=False)
+    with Transaction() as tx:
+        edit_record(tx, record, {"affected_scope": scope})
+    return ScopeLock(record_id, scope, added, written=True)
+
+
+def _always_writable(ws: Workspace) -> list[str]:
+    config = ws.config
+    paths = [*config.settings.exclude_paths, ws.relative(config.provenance_dir) + "/", ".linespec/"]
+    if config.source is not None:
+        paths.append(ws.relative(config.source))
+    paths.extend(spec.path for record in ws.records for spec in record.associated_specs)
+    return paths
