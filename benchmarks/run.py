@@ -44,6 +44,8 @@ TIME_BUDGETS: dict[tuple[str, int | None], float] = {
     ("lint --format json (cold)", 1000): 0.25,
     ("lint --format json (cold)", 10000): 2.5,
     ("check --range, 50 commits", 1000): 0.3,
+    ("compile (cold)", 10000): 3.0,
+    ("compile (nothing changed)", 10000): 1.0,
 }
 # The commit-msg hook is budgeted relative to the interpreter's own start-up.
 HOOK_RATIO_BUDGET = 3.0
@@ -414,6 +416,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             ok_codes=(0, LINT_FINDINGS_EXIT),
             keep_stdout=True,
         )
+        compile_argv = [linespec, "provenance", "compile"]
+        case("compile (cold)", n, compile_argv, repo)
+        case("compile (nothing changed)", n, compile_argv, repo, cold=False)
         if n == sizes[-1]:
             memory_row("status peak RSS", n, status_cold)
             memory_row("lint peak RSS", n, lint_cold)
