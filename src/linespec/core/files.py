@@ -20,19 +20,21 @@ def _umask() -> int:
     return current
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     """Replace PATH with DATA so that readers see the old bytes or the new, never a mix.
 
     The temp file lives in the same directory (rename is atomic only within a file
-    system), is fsynced before the rename, and keeps the mode of the file it replaces.
+    system), is fsynced before the rename, and keeps the mode of the file it replaces
+    unless MODE is given (hooks must be executable the moment they appear).
     """
     directory = path.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            mode = _DEFAULT_MODE & ~_umask()
+        if mode is None:
+            try:
+                mode = stat.S_IMODE(path.stat().st_mode)
+            except FileNotFoundError:
+                mode = _DEFAULT_MODE & ~_umask()
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise StorageError(f"cannot write: {exc.strerror or exc}", path=path) from None
