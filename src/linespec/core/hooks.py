@@ -16,7 +16,6 @@ import contextlib
 import os
 import shlex
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from linespec import git
+from linespec.core.files import atomic_write
 from linespec.errors import LinespecError, RefusedError, StorageError
 
 HOOK_NAMES = ("pre-commit", "commit-msg")
@@ -266,24 +266,7 @@ class _Undo:
             except OSError as exc:
                 raise StorageError(f"cannot write: {exc.strerror or exc}", path=path) from None
             self._discard.append(previous)
-        try:
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        except OSError as exc:
-            raise StorageError(f"cannot write: {exc.strerror or exc}", path=path) from None
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fchmod(handle.fileno(), HOOK_MODE)
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            if isinstance(exc, OSError):
-                raise StorageError(f"cannot write: {exc.strerror or exc}", path=path) from None
-            raise
+        atomic_write(path, data, HOOK_MODE)
         if previous is None:
             self._steps.append(path.unlink)
         else:
