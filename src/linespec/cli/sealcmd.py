@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from linespec.cli.provenance import ConfigOption, RecordOption, _workspace, app
 from linespec.errors import EXIT_PROBLEMS
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from linespec.core.model import Record
 
 TimeoutOption = Annotated[
     float, typer.Option("--timeout", help="Seconds each spec command may run.", min=1)
@@ -65,25 +70,30 @@ def complete(
             mark = "[green]✓[/]" if exists else "[red]✗ not found[/]"
             out.print(f"    · {path:<50} {mark}", highlight=False)
         out.print("")
-    if done.failed_in_warn_mode:
-        out.print(
-            "ℹ Governance overlap (non-blocking, warn mode): specs of sealed record(s) you "
-            "touched failed:\n"
-        )
-        for other in done.failed_in_warn_mode:
-            out.print(f"    · {other.id} — {other.title}", markup=False)
-        out.print("")
-    if done.unverified:
-        out.print(
-            "ℹ Governance overlap (non-blocking): this change also touches files governed by "
-            "sealed record(s):\n"
-        )
-        for other in done.unverified:
-            out.print(f"    · {other.id} — {other.title}", markup=False)
-        out.print(
-            "\n  No runnable specs were available to verify them (enable "
-            "run_associated_specs_on_complete and give them associated_specs).\n"
-        )
+    _overlap(
+        out,
+        done.failed_in_warn_mode,
+        "ℹ Governance overlap (non-blocking, warn mode): specs of sealed record(s) you "
+        "touched failed:\n",
+        "",
+    )
+    _overlap(
+        out,
+        done.unverified,
+        "ℹ Governance overlap (non-blocking): this change also touches files governed by "
+        "sealed record(s):\n",
+        "\n  No runnable specs were available to verify them (enable "
+        "run_associated_specs_on_complete and give them associated_specs).\n",
+    )
+
+
+def _overlap(out: Console, records: list[Record], heading: str, footer: str) -> None:
+    if not records:
+        return
+    out.print(heading)
+    for other in records:
+        out.print(f"    · {other.id} — {other.title}", markup=False)
+    out.print(footer)
 
 
 @app.command(

@@ -157,14 +157,9 @@ class ScopeLock:
     written: bool
 
 
-def lock_scope(ws: Workspace, record_id: str, *, dry_run: bool = False) -> ScopeLock:
-    """Observed → allowlist: append the observed files to `affected_scope` and save it.
-
-    With DRY_RUN, or when there is nothing to add, the file is left untouched: rewriting
-    it with an empty list would only churn the diff.
-    """
-    from linespec.core.files import Transaction
-    from linespec.core.lifecycle import edit_record, mutable
+def _scope_editable(ws: Workspace, record_id: str) -> Record:
+    """The record, unless it may not have its scope changed (remote or implemented)."""
+    from linespec.core.lifecycle import mutable
 
     record = mutable(ws, record_id)
     if record.status == Status.IMPLEMENTED:
@@ -173,6 +168,19 @@ def lock_scope(ws: Workspace, record_id: str, *, dry_run: bool = False) -> Scope
             f"immutable. To change scope, create a new Provenance Record that supersedes "
             f"{record_id}."
         )
+    return record
+
+
+def lock_scope(ws: Workspace, record_id: str, *, dry_run: bool = False) -> ScopeLock:
+    """Observed → allowlist: append the observed files to `affected_scope` and save it.
+
+    With DRY_RUN, or when there is nothing to add, the file is left untouched: rewriting
+    it with an empty list would only churn the diff.
+    """
+    from linespec.core.files import Transaction
+    from linespec.core.lifecycle import edit_record
+
+    record = _scope_editable(ws, record_id)
     if record.affected_scope:
         # Widening is add-scope's job: silently merging here would do something other than
         # what a preceding --dry-run printed.
@@ -196,15 +204,9 @@ def add_scope(ws: Workspace, record_id: str, *, dry_run: bool = False) -> ScopeL
     provenance directory, the config, `.linespec/`, every spec) are never added.
     """
     from linespec.core.files import Transaction
-    from linespec.core.lifecycle import edit_record, mutable
+    from linespec.core.lifecycle import edit_record
 
-    record = mutable(ws, record_id)
-    if record.status == Status.IMPLEMENTED:
-        raise RefusedError(
-            f"Cannot modify {record_id}: record is implemented. Implemented records are "
-            f"immutable. To change scope, create a new Provenance Record that supersedes "
-            f"{record_id}."
-        )
+    record = _scope_editable(ws, record_id)
     if not record.affected_scope:
         raise RefusedError(
             f"{record_id} is not yet in allowlist mode; use 'linespec provenance lock-scope "
