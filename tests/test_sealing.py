@@ -243,3 +243,59 @@ def test_killed_mid_complete_leaves_whole_files(ready: Repo) -> None:
         assert ready.cli("provenance", "lint", "--format", "json").exit_code in (0, 1)
         ready.git("checkout", "-q", "--", ".")
         (ready.path / ".linespec" / "hash_manifest.json").unlink(missing_ok=True)
+
+
+def _teeth_repo(repo: Repo, mode: str) -> None:
+    repo.write(
+        ".linespec.yml",
+        "provenance:\n  run_associated_specs_on_complete: true\n"
+        f"  overlap_specs_on_complete: {mode}\n",
+    )
+    repo.write("src/a.py", "a\n")
+    repo.write("tests/test_a.py", "ok\n")
+    repo.write("tests/check_sealed.sh", "#!/bin/sh\ngrep -q original src/a.py\n")
+    sealed_spec = [{"path": "tests/check_sealed.sh", "run_command": "sh {{path}}"}]
+    repo.record(
+        OTHER,
+        status="implemented",
+        sealed_at_sha="a" * 40,
+        affected_scope=["src/a.py"],
+        associated_specs=sealed_spec,
+    )
+    repo.record(REC, affected_scope=["src/a.py"], associated_specs=SPEC)
+    repo.commit_all("initial")
+    (repo.path / "src/a.py").write_text("changed\n")
+    repo.git("commit", "-q", "--no-verify", "-am", f"Change [{REC}]")
+
+
+def test_own_spec_failure_rolls_back(ready: Repo) -> None:
+    ready.write(".linespec.yml", "provenance:\n  run_associated_specs_on_complete: true\n")
+    ready.record(
+        REC,
+        affected_scope=["src/a.py"],
+        associated_specs=[{"path": "tests/test_a.py", "run_command": "false"}],
+    )
+    ready.commit_all("failing spec")
+    before = ready.snapshot()
+    result = ready.cli("provenance", "complete", "--record", REC)
+    assert result.exit_code == 1
+    assert "one or more of its own associated specs failed" in result.stderr
+    assert ready.snapshot() == before
+    forced = ready.cli("provenance", "complete", "--record", REC, "--force")
+    assert forced.exit_code == 0, forced.stderr
+
+
+@pytest.mark.parametrize(("mode", "code"), [("block", 1), ("warn", 0), ("off", 0)])
+def test_overlap_teeth(repo: Repo, mode: str, code: int) -> None:
+    _teeth_repo(repo, mode)
+    before = repo.snapshot()
+    result = repo.cli("provenance", "complete", "--record", REC)
+    assert result.exit_code == code, result.stderr
+    if mode == "block":
+        assert "whose specs now fail" in result.stderr
+        assert repo.snapshot() == before
+    elif mode == "warn":
+        assert "specs of sealed record(s) you touched failed" in result.stdout
+        assert f"{OTHER} —" in result.stdout
+    else:
+        assert "Verifying sealed record" not in result.stdout

@@ -150,6 +150,9 @@ def _teeth(ws: Workspace, record: Record, result: Completion, out: TextIO, timeo
         report = run_specs(
             other.associated_specs, cwd=ws.root, out=out, timeout=timeout, already_run=already_run
         )
+        if not report.ran:
+            result.unverified.append(other)
+            continue
         if report.passed:
             continue
         if mode == "block":
