@@ -10,7 +10,17 @@ from pathlib import Path
 import typer
 
 from linespec import __version__
-from linespec.cli import checkcmd, hooks, scopecmd, sealcmd, specscmd, state  # noqa: F401  (register their commands)
+from linespec.cli import (  # noqa: F401  (register their commands)
+    advicecmd,
+    agentcmd,
+    checkcmd,
+    graphcmd,
+    hooks,
+    scopecmd,
+    sealcmd,
+    specscmd,
+    state,
+)
 from linespec.cli.provenance import app as provenance_app
 from linespec.errors import EXIT_CANNOT_RUN, LinespecError
 
