@@ -13,7 +13,15 @@ from typer.testing import CliRunner
 from linespec.cli.main import app
 from tests.conftest import Repo
 
-COMMANDS = ["create", "open", "deprecate", "status", "lint", "rules"]
+def _commands() -> list[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    provenance = group.commands["provenance"]  # type: ignore[attr-defined]
+    return sorted(provenance.commands)
+
+
+COMMANDS = _commands()
 
 
 def test_version_is_fast_and_light() -> None:
