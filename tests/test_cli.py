@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from linespec.cli.main import app
 from tests.conftest import Repo
 
+
 def _commands() -> list[str]:
     import typer.main
 
