@@ -299,3 +299,13 @@ def test_overlap_teeth(repo: Repo, mode: str, code: int) -> None:
         assert f"{OTHER} —" in result.stdout
     else:
         assert "Verifying sealed record" not in result.stdout
+
+
+def test_remembered_hashes_never_hide_an_edit(ready: Repo) -> None:
+    assert ready.cli("provenance", "complete", "--record", REC).exit_code == 0
+    assert ready.cli("provenance", "verify").exit_code == 0
+    assert (ready.path / ".linespec" / "hash-memo.marshal").exists()
+    path = ready.provenance / f"{REC}.yml"
+    path.write_text(path.read_text().replace("Keep the service fast.", "Keep it fast!!"))
+    assert ready.cli("provenance", "verify").exit_code == 1
+    assert ready.cli("provenance", "lint").exit_code == 1

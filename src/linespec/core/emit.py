@@ -20,6 +20,7 @@ string-to-string mappings.  Standard library only: this runs on hot paths.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -421,8 +422,13 @@ def _analyze(value: str) -> tuple[bool, bool, bool, bool]:
     return line_breaks, block_plain, single_quoted, block
 
 
+@functools.lru_cache(maxsize=65536)
 def _select_style(value: str, simple_key: bool) -> _Style:
-    """stringv's requested style, then yaml_emitter_select_scalar_style (block context)."""
+    """stringv's requested style, then yaml_emitter_select_scalar_style (block context).
+
+    Cached: sealing thousands of records asks about the same statuses, dates, paths and
+    empty strings over and over, and the analysis is the emitter's most expensive step.
+    """
     if _SURROGATE_RE.search(value):
         # Not valid UTF-8; yaml.v3 would switch to a base64 !!binary scalar,
         # which a decoded record can never need.

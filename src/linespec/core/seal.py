@@ -14,6 +14,7 @@ from pathlib import Path
 from linespec.core.canonical import content_hash
 from linespec.core.files import Transaction
 from linespec.core.graph import RecordSet
+from linespec.core.hashmemo import HashMemo
 from linespec.core.manifest import ManifestError, manifest_path, read_manifest, render_manifest
 from linespec.core.model import Record, Status
 from linespec.core.parsecache import ensure_state_dir
@@ -89,11 +90,13 @@ def compile_manifest(state_dir: Path, records: RecordSet[Record]) -> CompileResu
             warnings.append(f"Warning: {exc.render()}; rebuilding it from the records")
             stored = {}
         entries = dict(stored)
+        memo = HashMemo(state_dir)
         for record in records:
             if record.remote or record.status in (Status.DRAFT, Status.OPEN):
                 entries.pop(record.id, None)
             elif record.status == Status.IMPLEMENTED:
-                entries[record.id] = content_hash(record)
+                entries[record.id] = memo.hash(record)
+        memo.save()
         rendered = render_manifest(entries)
         try:
             unchanged = path.read_text(encoding="utf-8") == rendered
@@ -116,6 +119,7 @@ class Verification:
 def verify(state_dir: Path, records: RecordSet[Record]) -> Verification:
     """Recompute every sealed record's hash (the PROV-IMM check, as an audit)."""
     entries = current_entries(state_dir)
+    memo = HashMemo(state_dir)
     result = Verification()
     for record in records:
         if record.remote or record.status != Status.IMPLEMENTED:
@@ -124,9 +128,10 @@ def verify(state_dir: Path, records: RecordSet[Record]) -> Verification:
         if stored is None:
             result.unsealed.append(record.id)
             continue
-        current = content_hash(record)
+        current = memo.hash(record)
         if current == stored:
             result.verified.append(record.id)
         else:
             result.mismatches.append((record, stored, current))
+    memo.save()
     return result
