@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linespec.core.graph import RecordSet
+from linespec.core.hashmemo import HashMemo
 from linespec.core.manifest import ManifestError, read_manifest
 from linespec.core.model import Record
 from linespec.core.scope import PatternError, compile_pattern, is_glob, is_pattern, is_regex
@@ -184,6 +185,11 @@ class LintContext:
             if regex.fullmatch(path):
                 return True
         return False
+
+    @functools.cached_property
+    def hashes(self) -> HashMemo | None:
+        """Content hashes of unchanged record files (None without a manifest location)."""
+        return HashMemo(self.manifest_file.parent) if self.manifest_file is not None else None
 
     @functools.cached_property
     def manifest(self) -> dict[str, str] | ManifestError | None:

@@ -150,4 +150,6 @@ def lint(
         report.findings.extend(lint_record(record, ctx))
     for check in SET:
         report.findings.extend(_finding(r, check.rule, issue) for r, issue in check(ctx))
+    if "hashes" in ctx.__dict__ and ctx.hashes is not None:
+        ctx.hashes.save()
     return report

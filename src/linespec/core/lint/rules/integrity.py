@@ -26,11 +26,13 @@ def content_hash_matches(r: Record, ctx: LintContext) -> Iterator[Issue]:
     stored = manifest.get(r.id)
     if stored is None:
         return
-    # The canonical emitter is only needed here; importing it lazily keeps it off the
-    # start-up path of every lint run without sealed records.
-    from linespec.core.canonical import content_hash
+    memo = ctx.hashes
+    if memo is None:
+        from linespec.core.canonical import content_hash
 
-    current = content_hash(r)
+        current = content_hash(r)
+    else:
+        current = memo.hash(r)
     if current != stored:
         yield Issue(
             "integrity",
