@@ -122,6 +122,16 @@ class Record(BaseModel):
         return self
 
 
+_FIELD_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def _fields_set(values: dict[str, Any]) -> set[str]:
+    # Records are never assigned to after loading, so records with the same keys can share
+    # one set; at 10,000 records that is megabytes.
+    key = frozenset(values)
+    return _FIELD_SETS.setdefault(key, set(key))
+
+
 def record_from_document(doc: Document, path: Path, *, remote: bool = False) -> Record:
     """Decode a parsed file into a Record the way yaml.v3 decodes into the Go struct."""
     values = decode_fields(doc, path)
@@ -130,7 +140,7 @@ def record_from_document(doc: Document, path: Path, *, remote: bool = False) -> 
         values["associated_specs"] = [
             Spec.model_construct(_fields_set=set(spec), **spec) for spec in specs
         ]
-    record = Record.model_construct(_fields_set=set(values), **values)
+    record = Record.model_construct(_fields_set=_fields_set(values), **values)
     return record.attach(path, remote=remote, marks=doc.marks)
 
 

@@ -127,6 +127,16 @@ def read_document(path: Path) -> Document:
     return parse(decode_text(raw, path), path)
 
 
+# Key paths and positions repeat across thousands of records; one shared tuple each keeps
+# a large repository's marks (and the marshal parse cache, which stores shared objects
+# once) several times smaller.
+_SHARED: dict[tuple[object, ...], tuple[object, ...]] = {}
+
+
+def _shared(value: tuple[object, ...]) -> tuple[object, ...]:
+    return _SHARED.setdefault(value, value)
+
+
 class _Walker:
     def __init__(self, path: Path | str, marks: dict[Path_, RawMark]) -> None:
         self.path = path
@@ -157,7 +167,7 @@ class _Walker:
         marks = self.marks
         for key_node, value_node in node.value:
             start = key_node.start_mark
-            position = (start.line + 1, start.column + 1)
+            position = cast(RawMark, _shared((start.line + 1, start.column + 1)))
             if type(key_node) is not ScalarNode:
                 raise YamlError(
                     "invalid YAML: a mapping key must be a plain value",
@@ -168,7 +178,7 @@ class _Walker:
             # Interned keys are shared across thousands of records in memory and in the
             # marshal parse cache (which stores an interned string once).
             key = sys.intern(key_node.value)
-            here = (*at, key)
+            here = cast(Path_, _shared((*at, key)))
             if key in result:
                 raise YamlError(
                     f'mapping key "{key}" already defined at line {marks[here][0]}',
