@@ -309,3 +309,40 @@ def test_remembered_hashes_never_hide_an_edit(ready: Repo) -> None:
     path.write_text(path.read_text().replace("Keep the service fast.", "Keep it fast!!"))
     assert ready.cli("provenance", "verify").exit_code == 1
     assert ready.cli("provenance", "lint").exit_code == 1
+
+
+def test_unwritable_state_dir_changes_nothing(ready: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    (ready.path / ".linespec").mkdir()
+    before = ready.snapshot()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        # root ignores permission bits; fail the rename the way a read-only directory would.
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("linespec.core.files.os.replace", refuse)
+    result = ready.cli("provenance", "complete", "--record", REC)
+    assert result.exit_code == 2
+    assert "Permission denied" in result.stderr
+    assert ready.snapshot() == before
+
+
+def test_killed_mid_compile_leaves_a_whole_manifest(ready: Repo) -> None:
+    for index in range(200):
+        ready.record(f"prov-2026-{index:08x}", status="implemented", associated_specs=SPEC)
+    rng = random.Random(11)
+    manifest_file = ready.path / ".linespec" / "hash_manifest.json"
+    for _ in range(4):
+        manifest_file.unlink(missing_ok=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "linespec", "provenance", "compile"],
+            cwd=ready.path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.1, 0.8))
+        proc.kill()
+        proc.wait()
+        if manifest_file.exists():
+            lines = manifest_file.read_text().splitlines()
+            assert len(lines) == 200 and all(json.loads(line)["hash"] for line in lines)
+        assert ready.cli("provenance", "lint", "--format", "json").exit_code in (0, 1)
