@@ -60,6 +60,7 @@ class RecordSet(Generic[R]):
         self._duplicates: list[tuple[R, R]] = []
         self._superseders: dict[str, list[R]] = {}
         self._implementers: dict[str, list[R]] = {}
+        self._order: dict[str, int] = {}
         for record in records:
             if record.id and record.id in self.by_id:
                 self._duplicates.append((record, self.by_id[record.id]))
@@ -67,6 +68,7 @@ class RecordSet(Generic[R]):
             self.records.append(record)
             if record.id:
                 self.by_id[record.id] = record
+                self._order[record.id] = len(self._order)
             if record.supersedes_id:
                 self._superseders.setdefault(record.supersedes_id, []).append(record)
             if record.implements:
@@ -131,22 +133,38 @@ class RecordSet(Generic[R]):
         return found
 
     def _cycles(self) -> list[GraphProblem[R]]:
-        found: list[GraphProblem[R]] = []
-        reported: set[str] = set()
+        """Each supersedes cycle once, reported at its first member in load order.
+
+        Every record is walked at most once (records already settled stop a walk), so a
+        chain of thousands of records costs linear time.
+        """
+        settled: set[str] = set()
+        cycles: dict[str, list[str]] = {}
         for record in self.records:
-            chain = self.supersedes_chain(record)
-            last = chain[-1] if chain else record
-            if last.supersedes_id != record.id or record.id in reported:
-                continue
-            members = [record.id, *(r.id for r in chain)]
-            reported.update(members)
+            path: list[str] = []
+            on_path: set[str] = set()
+            current: R | None = record
+            while current is not None and current.id not in settled:
+                if current.id in on_path:
+                    members = path[path.index(current.id) :]
+                    cycles[min(members, key=self._order.__getitem__)] = members
+                    break
+                path.append(current.id)
+                on_path.add(current.id)
+                target = current.supersedes_id
+                current = self.by_id.get(target) if target else None
+            settled.update(path)
+        found: list[GraphProblem[R]] = []
+        for first, members in sorted(cycles.items(), key=lambda item: self._order[item[0]]):
+            start = members.index(first)
+            ordered = members[start:] + members[:start]
             found.append(
                 GraphProblem(
-                    record,
+                    self.by_id[first],
                     "PROV014",
                     "supersedes",
                     "circular supersedes chain detected involving "
-                    f"{record.id} ({' -> '.join([*members, record.id])})",
+                    f"{first} ({' -> '.join([*ordered, first])})",
                 )
             )
         return found

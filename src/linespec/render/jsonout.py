@@ -12,11 +12,11 @@ import orjson
 
 # Go's encoding/json escapes these even inside UTF-8 output; they only ever occur inside
 # JSON strings, so replacing them in the encoded text is exact.
-_GO_ESCAPES = str.maketrans(
+GO_ESCAPES = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 )
 
 
 def dumps(data: Any) -> str:
     text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
-    return text.translate(_GO_ESCAPES) + "\n"
+    return text.translate(GO_ESCAPES) + "\n"
