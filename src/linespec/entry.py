@@ -1,7 +1,7 @@
 """Console-script entry point.
 
 Kept free of heavy imports: `--version` answers before typer, rich or pydantic load, and
-later the hook fast paths dispatch from here too.
+the hook fast paths (`check --staged`, `govern`, `next`) dispatch from here too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args == ["--version"]:
         sys.stdout.write(f"linespec v{__version__}\n")
         return 0
-    if len(args) > 1 and args[1] == "check":
+    if len(args) > 1 and args[1] in ("check", "govern", "next"):
         from linespec import fastpath
 
         code = fastpath.run(args)

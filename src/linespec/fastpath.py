@@ -1,9 +1,11 @@
-"""The hook fast path: `provenance check --staged` without typer, rich or pydantic.
+"""The hook fast paths: `check --staged`, `govern` and `next` without typer, rich or pydantic.
 
-The commit-msg hook runs on every commit. When the arguments are ones this small parser
-knows and the config is plain, the check runs here on the same core functions the full
-CLI uses; anything else returns None and the full CLI handles it (including every error
-message about unusual input).
+The commit-msg hook runs on every commit, and an agent's hooks ask `govern` or `next` on
+every edit. When the arguments are ones these small parsers know and the config is plain,
+the command runs here on the same core functions and renderers the full CLI uses;
+anything else returns None and the full CLI handles it (including every error message
+about unusual input). `govern` and `next` answer here only from a fresh scope cache: a
+cold or stale one is the full CLI's to rebuild.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from linespec.core.advice import Entry
 
 _VALUE_OPTIONS = {"--message-file": "message_file", "--record": "record", "--format": "format",
                   "-c": "config", "--config": "config"}  # fmt: skip
@@ -41,7 +47,13 @@ def _parse(args: Sequence[str]) -> dict[str, str] | None:
 
 
 def run(args: Sequence[str]) -> int | None:
-    """The exit code of a fast check, or None to let the full CLI run."""
+    """The exit code of a fast command, or None to let the full CLI run."""
+    if len(args) > 1 and args[1] in _ADVICE_LISTS:
+        return _advice(args)
+    return _check(args)
+
+
+def _check(args: Sequence[str]) -> int | None:
     options = _parse(args)
     if options is None:
         return None
@@ -71,3 +83,158 @@ def run(args: Sequence[str]) -> int | None:
     code = checktext.emit(result, options.get("format", "human"))
     sys.stdout.flush()
     return code
+
+
+# The options of `govern` and `next` that take files, in the order their files are used.
+_ADVICE_LISTS = {"govern": ("--files",), "next": ("--files", "--plan")}
+
+
+def _parse_advice(args: Sequence[str]) -> tuple[str, list[str], bool] | None:
+    """(command, files, json) when ARGS are `provenance govern|next` with known options."""
+    if args[0] != "provenance":
+        return None
+    command = args[1]
+    lists: dict[str, list[str]] = {name: [] for name in _ADVICE_LISTS[command]}
+    positional: list[str] = []
+    as_json = False
+    output = ""
+    rest = list(args[2:])
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--json":
+            as_json = True
+            continue
+        if not arg.startswith("-"):
+            positional.append(arg)
+            continue
+        name, sep, value = arg.partition("=")
+        if name not in lists and name != "--format":
+            return None
+        if not sep:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        if name == "--format":
+            if output or value not in ("human", "json"):
+                return None
+            output = value
+        else:
+            lists[name].extend(value.split(","))
+    files = [name for values in lists.values() for name in values]
+    return command, [*files, *positional], as_json or output == "json"
+
+
+def _advice(args: Sequence[str]) -> int | None:
+    parsed = _parse_advice(args)
+    if parsed is None:
+        return None
+    import gc
+
+    # Tens of thousands of small objects come and go here and none forms a cycle; the
+    # collector's passes over them cost more than building them.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _answer(*parsed)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _answer(command: str, names: list[str], as_json: bool) -> int | None:
+    from linespec import git
+    from linespec.errors import LinespecError
+
+    changes = None
+    try:
+        cwd = Path.cwd()
+        if not any(names):
+            # Without files the answer needs git's view of the work tree, which on a large
+            # repository takes git about as long as all the rest: start it before anything
+            # else, to run on another core meanwhile.
+            changes = git.start_changes(cwd)
+        from linespec.core import advice
+        from linespec.core.configfile import CONFIG_NAME, discover, find_root
+
+        root = find_root(cwd)
+        source = discover(cwd, root)
+        cached = None
+        if source is None or source.name == CONFIG_NAME:
+            cached = _cached(cwd, root, source)
+        if cached is not None:
+            entries, heads, tag_required = cached
+            result = advice.answer(
+                command, names, entries, str(cwd), str(root), tag_required, heads, changes
+            )
+    except LinespecError:
+        cached = None
+    if cached is None:
+        for finish in changes or ():
+            finish()  # not left running behind the full CLI
+        return None
+    from linespec.render import advice as render
+
+    out, err = render.answer(command, result, as_json)
+    sys.stderr.write(err)
+    sys.stdout.write(out)
+    sys.stdout.flush()
+    return 0
+
+
+def _cached(
+    cwd: Path, root: Path, source: Path | None
+) -> tuple[list[Entry], dict[str, list[int]], bool] | None:
+    """The records from a fresh scope cache (its fast twin, else the index), or None.
+
+    The twin also remembers what the plain config said, under the config file's identity,
+    so a warm run reads no YAML; the identity is taken before the file is read, so an edit
+    in between leaves the twin stale rather than wrong.
+    """
+    from linespec.core import advice, scopecache
+    from linespec.core.configfile import STATE_DIR
+
+    state_dir = root / STATE_DIR
+    try:
+        info = source.stat() if source is not None else None
+    except OSError:
+        return None
+    identity = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) if info else ()
+    key = (str(root), str(source or ""), identity)
+    fast = scopecache.read_fast(scopecache.fast_path(state_dir), key)
+    if fast is not None:
+        try:
+            dirs, tag_required, stamp, rows, heads = fast
+            if scopecache.fingerprint([Path(d) for d in dirs]) == stamp:
+                return [advice.Entry._make(row) for row in rows], heads, tag_required
+        except (TypeError, ValueError):
+            pass
+    from linespec.core import checkrun
+
+    config = checkrun.plain_config(cwd)
+    if config is None or config.root != root or config.source != source:
+        return None
+    stamp = scopecache.fingerprint(config.provenance_dirs)
+    index = scopecache.read(scopecache.cache_path(state_dir), stamp, accept_go=True)
+    entries = advice.entries_from_cache(index) if index is not None else None
+    if entries is None:
+        return None
+    heads = advice.head_index(entries)
+    tag_required = config.settings.commit_tag_required
+    dirs = [str(d) for d in config.provenance_dirs]
+    # Equal strings made one object, which marshal then stores once: statuses, types and
+    # patterns repeat across thousands of records.
+    share = sys.intern
+    rows = [
+        e._replace(
+            status=share(e.status),
+            type=share(e.type),
+            affected_scope=tuple(map(share, e.affected_scope)),
+            forbidden_scope=tuple(map(share, e.forbidden_scope)),
+        )[:]
+        for e in entries
+    ]
+    heads = {share(head): found for head, found in heads.items()}
+    scopecache.write_fast(
+        scopecache.fast_path(state_dir), key, (dirs, tag_required, stamp, rows, heads)
+    )
+    return entries, heads, tag_required

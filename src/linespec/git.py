@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from linespec.errors import GitError
@@ -218,3 +218,71 @@ def commit_log(root: Path, revisions: Sequence[str]) -> list[tuple[str, list[str
         if sha:
             commits.append((sha, parts[index + 1].split(), parts[index + 2]))
     return commits
+
+
+_CHANGED = ["diff", "--name-only", "-z", "HEAD", "--"]
+
+
+def working_tree_changes(root: Path) -> list[str]:
+    """Paths that differ from HEAD, staged or not (`git diff --name-only HEAD`).
+
+    Empty before the first commit, when there is no HEAD to compare with.
+    """
+    return _z(run(_CHANGED, root, check=False))
+
+
+def started(args: Sequence[str], cwd: Path) -> Callable[[], str]:
+    """`git ARGS` started now, to run alongside the caller; call the result for its output.
+
+    The output is empty when git fails, as `run(..., check=False)` has it; asking again
+    gives the same output.
+    """
+    try:
+        proc = subprocess.Popen(
+            ["git", *args],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+
+    done: list[str] = []
+
+    def output() -> str:
+        if not done:
+            out, _ = proc.communicate()
+            done.append(out.decode("utf-8", "surrogateescape") if proc.returncode == 0 else "")
+        return done[0]
+
+    return output
+
+
+def start_changes(cwd: Path) -> tuple[Callable[[], list[str]], Callable[[], list[str]]]:
+    """`staged_files` and `working_tree_changes`, both started now and run side by side.
+
+    Diff output names paths from the top of the work tree, whatever directory CWD is.
+    """
+    staged = started(["diff", "--cached", "--name-only", "-z"], cwd)
+    changed = started(_CHANGED, cwd)
+    return (lambda: _z(staged())), (lambda: _z(changed()))
+
+
+def files_under(root: Path, directory: str) -> list[str]:
+    """Tracked files, and untracked ones git does not ignore, below DIRECTORY (root-relative)."""
+    out = run(
+        [
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--",
+            f":(literal){directory}",
+        ],
+        root,
+        check=False,
+    )
+    # Sorted: git lists tracked files first, then the others.
+    return sorted(set(_z(out)))

@@ -6,25 +6,33 @@ the record files (path, size, mtime), so any change to a record is a miss and th
 records are read again. Safe to delete; never committed.
 
 The format is the Go tool's (BEHAVIOR.md §12.6) with a few more keys per entry, which
-the Go tool ignores; an index without them (written by the Go tool) is simply rebuilt.
+the Go tool ignores. The commit check needs those keys, so to it an index the Go tool
+wrote is a miss and is rebuilt; `govern` and `next` need only the Go tool's keys and read
+either.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
+import marshal
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 CACHE_FILE = "scope-index.json"
+FAST_FILE = "scope-index.marshal"
+# Bump whenever the shape of what the fast twin holds changes.
+_FAST_FORMAT = 1
 _OURS = "path"
 
 
 def cache_path(state_dir: Path) -> Path:
     return state_dir / CACHE_FILE
+
+
+def fast_path(state_dir: Path) -> Path:
+    return state_dir / FAST_FILE
 
 
 def fingerprint(directories: Sequence[Path]) -> str:
@@ -38,21 +46,30 @@ def fingerprint(directories: Sequence[Path]) -> str:
         except OSError:
             continue
         for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
+            # .yaml files count too: Go's fingerprint skips them and then serves a stale
+            # index after a .yaml record changes.
+            if entry.name.endswith((".yml", ".yaml")) and not entry.is_dir(follow_symlinks=False):
+                try:
+                    info = entry.stat()
+                except OSError:  # gone since the directory was listed
+                    continue
+                tuples.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n")
+            elif entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
-            elif entry.name.endswith((".yml", ".yaml")):
-                # .yaml files count too: Go's fingerprint skips them and then serves a
-                # stale index after a .yaml record changes.
-                info = entry.stat()
-                tuples.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}")
-    digest = hashlib.sha256()
-    for item in sorted(tuples):
-        digest.update(item.encode("utf-8", "surrogateescape") + b"\n")
-    return digest.hexdigest()
+    # The digest of an update per tuple, as Go computes it, in one call over all of them
+    # (no tuple is a prefix of another, so the newline each ends with leaves the order).
+    joined = "".join(sorted(tuples))
+    return hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def read(path: Path, expected: str) -> list[dict[str, Any]] | None:
-    """The cached entries when the fingerprint still matches; None on any miss."""
+def read(path: Path, expected: str, *, accept_go: bool = False) -> list[dict[str, Any]] | None:
+    """The cached entries when the fingerprint still matches; None on any miss.
+
+    With ACCEPT_GO, entries without linespec's own keys (an index the Go tool wrote) are
+    returned too; the caller must then need no more than the Go tool's keys.
+    """
+    import json
+
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -60,15 +77,18 @@ def read(path: Path, expected: str) -> list[dict[str, Any]] | None:
     if not isinstance(data, dict) or data.get("fingerprint") != expected:
         return None
     entries = data.get("entries")
-    if not isinstance(entries, list) or not all(
-        isinstance(e, dict) and _OURS in e for e in entries
-    ):
+    if not isinstance(entries, list):
+        return None
+    if not accept_go and not all(isinstance(e, dict) and _OURS in e for e in entries):
         return None
     return entries
 
 
 def write(path: Path, stamp: str, entries: Iterable[dict[str, Any]]) -> None:
     """Store ENTRIES under STAMP; failing to write a cache is never an error."""
+    import contextlib
+    import json
+
     from linespec.core.files import atomic_write
     from linespec.core.parsecache import ensure_state_dir
 
@@ -78,3 +98,40 @@ def write(path: Path, stamp: str, entries: Iterable[dict[str, Any]]) -> None:
     with contextlib.suppress(Exception):
         ensure_state_dir(path.parent)
         atomic_write(path, body.encode("utf-8"))
+
+
+def refresh(path: Path, stamp: str, entries: Iterable[dict[str, Any]]) -> None:
+    """Rewrite the index unless it already holds STAMP with linespec's keys.
+
+    Every command that loads records may call this: a fresh index costs a read, no write.
+    """
+    if read(path, stamp) is None:
+        write(path, stamp, entries)
+
+
+# The fast twin: what `govern` and `next` derive from the index (the plain config it was
+# read under, entries already validated, lookup tables), kept as marshal data, which loads
+# several times faster than the JSON. Keyed like the index by the fingerprint, which the
+# caller checks; written and read only by linespec, and as disposable as the index.
+
+
+def read_fast(path: Path, key: Any) -> Any:
+    """What `write_fast` stored under KEY; None on any miss."""
+    try:
+        version, stored_key, payload = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if version != _FAST_FORMAT or stored_key != key:
+        return None
+    return payload
+
+
+def write_fast(path: Path, key: Any, payload: Any) -> None:
+    import contextlib
+
+    from linespec.core.files import atomic_write
+    from linespec.core.parsecache import ensure_state_dir
+
+    with contextlib.suppress(Exception):
+        ensure_state_dir(path.parent)
+        atomic_write(path, marshal.dumps((_FAST_FORMAT, key, payload)))
