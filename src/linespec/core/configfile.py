@@ -6,7 +6,6 @@ Free of pydantic so the hook fast path can find the same file the full CLI would
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +39,13 @@ def discover(cwd: Path, root: Path) -> Path | None:
 
 
 def pyproject_table(path: Path) -> Any:
+    # Imported here: only repositories configured through pyproject.toml pay for it.
+    import tomllib
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read pyproject.toml: {exc}", path=path) from None
     return data.get("tool", {}).get("linespec", {}).get("provenance")
 
