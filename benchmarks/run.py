@@ -45,6 +45,10 @@ TIME_BUDGETS: dict[tuple[str, int | None], float] = {
     ("lint --format json (cold)", 10000): 2.5,
     ("check --range, 50 commits", 1000): 0.3,
     ("compile (cold)", 10000): 3.0,
+    ("govern --json, one file (warm)", 10000): 0.1,
+    ("next --json (warm)", 10000): 0.1,
+    ("govern --json, one file (cold)", 10000): 1.5,
+    ("graph --format json", 10000): 0.5,
     ("compile (nothing changed)", 10000): 1.0,
 }
 # The commit-msg hook is budgeted relative to the interpreter's own start-up.
@@ -160,6 +164,10 @@ def measure(
 
 
 # -- repositories --------------------------------------------------------------
+
+
+def _first_source_file(repo: Path) -> str:
+    return min(p.relative_to(repo).as_posix() for p in (repo / "src").rglob("*.py"))
 
 
 def check_repo(base: Path, scratch: Path, linespec: str) -> tuple[Path, Path]:
@@ -416,6 +424,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             ok_codes=(0, LINT_FINDINGS_EXIT),
             keep_stdout=True,
         )
+        some_file = _first_source_file(repo)
+        govern_argv = [linespec, "provenance", "govern", "--json", "--files", some_file]
+        case("govern --json, one file (warm)", n, govern_argv, repo, cold=False)
+        case("govern --json, one file (cold)", n, govern_argv, repo)
+        case("next --json (warm)", n, [linespec, "provenance", "next", "--json"], repo, cold=False)
+        graph_argv = [linespec, "provenance", "graph", "--format", "json"]
+        case("graph --format json", n, graph_argv, repo, cold=False)
         compile_argv = [linespec, "provenance", "compile"]
         case("compile (cold)", n, compile_argv, repo)
         case("compile (nothing changed)", n, compile_argv, repo, cold=False)
