@@ -238,3 +238,16 @@ def test_lint_never_crashes(repo: Repo, fields: dict[str, object]) -> None:
     assert result.exit_code in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
     json.loads(result.stdout)
+
+
+def test_deprecated_field_is_refused_in_the_index_too(repo: Repo) -> None:
+    baseline(repo)
+    path = repo.record("prov-2026-0000e401")
+    path.write_text(path.read_text() + "associated_linespecs: []\n")
+    repo.git("add", "-A")
+    for args in ((), ("--staged",)):
+        code, report = lint_json(repo, *args)
+        assert code == 1
+        [issue] = [i for i in report["issues"] if i["record_id"] == "prov-2026-0000e401"]
+        assert issue["rule"] == "PROV001"
+        assert "deprecated field 'associated_linespecs'" in issue["message"]

@@ -17,7 +17,7 @@ from linespec import git
 from linespec.core.configfile import STATE_DIR
 from linespec.core.decode import ref
 from linespec.core.graph import RecordSet
-from linespec.core.recordfiles import check_name, is_record_file, record_files
+from linespec.core.recordfiles import check_name, is_record_file, record_document, record_files
 from linespec.core.scope import is_in_scope, is_path_excluded, match_pattern
 from linespec.errors import GitError, LinespecError, UsageError, YamlError
 
@@ -115,11 +115,9 @@ class ScopeRecord(NamedTuple):
 
 def parse_scope_record(data: bytes, path: Path) -> ScopeRecord:
     # Imported here: on a scope-cache hit no YAML is parsed, and libyaml is not loaded.
-    from linespec.core import yamlread
     from linespec.core.decode import decode_fields
 
-    doc = yamlread.parse(yamlread.decode_text(data, path), path)
-    return ScopeRecord.from_values(decode_fields(doc, path), path)
+    return ScopeRecord.from_values(decode_fields(record_document(data, path), path), path)
 
 
 def load_scope_records(

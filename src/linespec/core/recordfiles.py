@@ -8,9 +8,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from linespec.core.graph import Node
-from linespec.errors import FileNameMismatch, LoadError
+from linespec.errors import FileNameMismatch, LoadError, RecordShapeError
+
+if TYPE_CHECKING:
+    from linespec.core.yamlread import Document
 
 RECORD_PREFIX = "prov-"
 RECORD_SUFFIXES = (".yml", ".yaml")
@@ -52,3 +56,17 @@ def check_name(record: Node, path: Path) -> None:
             line=mark.line if mark else None,
             column=mark.column if mark else None,
         )
+
+
+def record_document(data: bytes, path: Path) -> Document:
+    """A record file's bytes parsed as every loader parses them (disk, index, hook path)."""
+    # Imported here: the hook path reaches this module on a scope-cache hit without YAML.
+    from linespec.core import yamlread
+
+    text = yamlread.decode_text(data, path)
+    if "associated_linespecs:" in text:
+        raise RecordShapeError(
+            "deprecated field 'associated_linespecs' found, use 'associated_specs' instead",
+            path=path,
+        )
+    return yamlread.parse(text, path)

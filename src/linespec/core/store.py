@@ -8,13 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from linespec.core import yamlread
 from linespec.core.config import Config
 from linespec.core.graph import RecordSet
 from linespec.core.model import Record, record_from_document
 from linespec.core.parsecache import ParseCache, stamp
-from linespec.core.recordfiles import check_name, record_files
-from linespec.errors import LoadError, RecordShapeError
+from linespec.core.recordfiles import check_name, record_document, record_files
+from linespec.errors import LoadError
 
 
 def load_file(path: Path, *, remote: bool = False, cache: ParseCache | None = None) -> Record:
@@ -27,13 +26,7 @@ def load_file(path: Path, *, remote: bool = False, cache: ParseCache | None = No
             raise LoadError(f"cannot read record: {exc.strerror or exc}", path=path) from None
         doc = cache.get(path, when)
     if doc is None:
-        text = yamlread.decode_text(_read(path), path)
-        if "associated_linespecs:" in text:
-            raise RecordShapeError(
-                "deprecated field 'associated_linespecs' found, use 'associated_specs' instead",
-                path=path,
-            )
-        doc = yamlread.parse(text, path)
+        doc = record_document(_read(path), path)
         if cache is not None and when is not None:
             cache.put(path, when, doc)
     record = record_from_document(doc, path, remote=remote)

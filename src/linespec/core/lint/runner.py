@@ -7,7 +7,6 @@ from pathlib import Path
 
 from linespec import git
 from linespec.core import config as config_mod
-from linespec.core import yamlread
 from linespec.core.config import Config
 from linespec.core.configfile import find_configs
 from linespec.core.graph import RecordSet
@@ -15,7 +14,7 @@ from linespec.core.lint.engine import LintReport, lint
 from linespec.core.lint.finding import Finding
 from linespec.core.manifest import manifest_path
 from linespec.core.model import Record, record_from_document
-from linespec.core.recordfiles import check_name, is_record_file
+from linespec.core.recordfiles import check_name, is_record_file, record_document
 from linespec.core.store import Loaded, load_all
 from linespec.errors import LoadError
 
@@ -83,8 +82,7 @@ def load_from_index(config: Config) -> Loaded:
             if not is_record_file(path.name):
                 continue
             try:
-                doc = yamlread.parse(yamlread.decode_text(data, path), path)
-                record = record_from_document(doc, path)
+                record = record_from_document(record_document(data, path), path)
                 check_name(record, path)
             except LoadError as exc:
                 failures.append(exc)
