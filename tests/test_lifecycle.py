@@ -258,3 +258,12 @@ def test_unwritable_provenance_dir_changes_nothing(
         "error: provenance/prov-2026-00000001.yml: cannot write: Permission denied\n"
     )
     assert repo.snapshot() == before
+
+
+def test_refusal_messages_keep_their_brackets(repo: Repo) -> None:
+    repo.write(".linespec.yml", "provenance:\n  enforcement: strict\n")
+    repo.record("prov-2026-00000001", status="draft")
+    result = repo.cli("provenance", "open", "--record", "prov-2026-00000001")
+    assert result.exit_code == 1
+    assert "associated_specs: No associated specs (open) [strict]" in result.stderr
+    assert "Fix the errors above and run 'linespec provenance open' again." in result.stderr

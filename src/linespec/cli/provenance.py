@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -17,6 +17,7 @@ from linespec.cli import state
 from linespec.errors import EXIT_PROBLEMS, UsageError
 
 if TYPE_CHECKING:
+    from linespec.core.lifecycle import TransitionRefused
     from linespec.core.workspace import Workspace
 
 app = typer.Typer(
@@ -98,6 +99,23 @@ def create(
     out.print("")
 
 
+def refuse_transition(exc: TransitionRefused, hint: str = "") -> NoReturn:
+    """Print a refused transition with the findings that refused it, and exit 1."""
+    from rich.markup import escape
+
+    from linespec.render import console
+
+    err = console.stderr()
+    err.print(f"[red]✗[/] {escape(exc.message)}\n", highlight=False)
+    for finding in exc.findings:
+        where = f"{finding.field}: " if finding.field else ""
+        # Messages are the user's data ("[strict]", patterns with brackets): never markup.
+        err.print(f"    · {where}{finding.message}", markup=False, highlight=False)
+    if hint:
+        err.print(f"\n  {hint}", markup=False)
+    raise typer.Exit(EXIT_PROBLEMS)
+
+
 @app.command("open", epilog="Example:\n\n  linespec provenance open --record prov-2026-a1b2c3d4")
 def open_(record: RecordOption, config: ConfigOption = None) -> None:
     """Move a draft to open: scope and spec enforcement start to apply."""
@@ -108,13 +126,7 @@ def open_(record: RecordOption, config: ConfigOption = None) -> None:
     try:
         lifecycle.open_record(ws, record)
     except lifecycle.TransitionRefused as exc:
-        err = console.stderr()
-        err.print(f"[red]✗[/] {exc.message}\n")
-        for finding in exc.findings:
-            where = f"{finding.field}: " if finding.field else ""
-            err.print(f"    · {where}{finding.message}")
-        err.print("\n  Fix the errors above and run 'linespec provenance open' again.")
-        raise typer.Exit(EXIT_PROBLEMS) from None
+        refuse_transition(exc, "Fix the errors above and run 'linespec provenance open' again.")
     out = console.stdout()
     out.print(f"\n[green]✓[/] {record} transitioned from draft → open\n")
     out.print("  Scope and spec enforcement now apply to this record.\n")

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from linespec.cli.provenance import ConfigOption, RecordOption, _workspace, app
+from linespec.cli.provenance import (
+    ConfigOption,
+    RecordOption,
+    _workspace,
+    app,
+    refuse_transition,
+)
 from linespec.errors import EXIT_PROBLEMS
 
 if TYPE_CHECKING:
@@ -19,18 +25,6 @@ if TYPE_CHECKING:
 TimeoutOption = Annotated[
     float, typer.Option("--timeout", help="Seconds each spec command may run.", min=1)
 ]
-
-
-def _refused(message: str, findings: list[object]) -> None:
-    from linespec.render import console
-
-    err = console.stderr()
-    err.print(f"[red]✗[/] {message}\n", highlight=False)
-    for finding in findings:
-        field = getattr(finding, "field", "")
-        where = f"{field}: " if field else ""
-        err.print(f"    · {where}{getattr(finding, 'message', '')}", markup=False)
-    raise typer.Exit(EXIT_PROBLEMS)
 
 
 @app.command(
@@ -61,7 +55,7 @@ def complete(
     try:
         done = completion.complete(ws, record, out=sys.stdout, force=force, timeout=timeout)
     except lifecycle.TransitionRefused as exc:
-        _refused(exc.message, list(exc.findings))
+        refuse_transition(exc)
     out = console.stdout()
     out.print(f"\n[green]✓[/] {record} marked as implemented\n")
     if done.spec_paths:
@@ -151,7 +145,7 @@ def lock_layer(
     try:
         written = completion.lock_layer(ws, text)
     except lifecycle.TransitionRefused as exc:
-        _refused(exc.message, list(exc.findings))
+        refuse_transition(exc)
     out = console.stdout()
     out.print(f"\n[green]✓[/] Created locked layer {written.path}\n")
     out.print("  Record created as implemented with locked: true, and sealed.")
