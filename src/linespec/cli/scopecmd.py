@@ -27,19 +27,10 @@ def lock_scope(
     Every commit on any ref whose message carries [ID] contributes the files it changed
     (minus exclude_paths); they become the record's affected_scope (allowlist mode).
     """
-    from rich.markup import escape
-
     from linespec.core import observed
-    from linespec.render import console
 
-    ws = _workspace(config)
-    locked = observed.lock_scope(ws, record, dry_run=dry_run)
-    out = console.stdout()
-    out.print(f"\n[green]✓[/] {escape(locked.record_id)} scope locked (allowlist mode)\n")
-    out.print(f"  Locked {len(locked.scope)} paths from observed history:")
-    for path in locked.scope:
-        out.print(f"    · {path}", markup=False, highlight=False)
-    out.print("\n  Future commits tagged to this record must stay within this scope.\n")
+    locked = observed.lock_scope(_workspace(config), record, dry_run=dry_run)
+    _report(locked.record_id, "locked", "Locked", locked.scope)
 
 
 @app.command(
@@ -56,16 +47,20 @@ def add_scope(
     config: ConfigOption = None,
 ) -> None:
     """Widen an allowlist record's scope with files its tagged commits changed since."""
+    from linespec.core import observed
+
+    widened = observed.add_scope(_workspace(config), record, dry_run=dry_run)
+    _report(widened.record_id, "widened", "Added", widened.added)
+
+
+def _report(record_id: str, done: str, verb: str, paths: list[str]) -> None:
     from rich.markup import escape
 
-    from linespec.core import observed
     from linespec.render import console
 
-    ws = _workspace(config)
-    widened = observed.add_scope(ws, record, dry_run=dry_run)
     out = console.stdout()
-    out.print(f"\n[green]✓[/] {escape(widened.record_id)} scope widened (allowlist mode)\n")
-    out.print(f"  Added {len(widened.added)} paths from observed history:")
-    for path in widened.added:
+    out.print(f"\n[green]✓[/] {escape(record_id)} scope {done} (allowlist mode)\n")
+    out.print(f"  {verb} {len(paths)} paths from observed history:")
+    for path in paths:
         out.print(f"    · {path}", markup=False, highlight=False)
     out.print("\n  Future commits tagged to this record must stay within this scope.\n")
