@@ -234,6 +234,8 @@ def test_plugin_json_contents(repo: Repo) -> None:
             "SessionStart": entry("startup|resume", "session-start.sh"),
             "PreToolUse": entry("Edit|Write", "pre-edit.sh"),
             "PostToolUse": entry("Bash", "post-commit.sh"),
+            # Claude Code reports a failed tool call (a refused commit) only to this event.
+            "PostToolUseFailure": entry("Bash", "post-commit.sh"),
         }
     }
     command = (plugin / "commands" / "provenance-next.md").read_text()

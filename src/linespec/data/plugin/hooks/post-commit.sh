@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# linespec-provenance: PostToolUse hook for Bash.
+# linespec-provenance: PostToolUse and PostToolUseFailure hook for Bash.
 #
 # The git hooks are the real gate; this one only helps after they refused a commit. When
 # a `git commit` failed and its error output is about provenance (a record ID, a scope
