@@ -1,7 +1,7 @@
 """Console-script entry point.
 
 Kept free of heavy imports: `--version` answers before typer, rich or pydantic load, and
-the hook fast paths (`check --staged`, `govern`, `next`) dispatch from here too.
+the fast paths of frequent commands dispatch from here too.
 """
 
 from __future__ import annotations
@@ -10,6 +10,19 @@ import sys
 from collections.abc import Sequence
 
 from linespec import __version__
+
+# Commands that hooks, agents and people run often answer without typer, rich or pydantic
+# where they can. Each module's `run(args)` returns None for anything it does not handle
+# (help, errors, unusual options, a stale cache), and the full CLI answers instead.
+_FAST_PATHS = {
+    "check": "linespec.fastpath",
+    "govern": "linespec.fastpath",
+    "next": "linespec.fastpath",
+    "lineage": "linespec.core.lineage.fast",
+    "ready": "linespec.core.lineage.fast",
+    "blocked": "linespec.core.lineage.fast",
+    "search": "linespec.core.search.fastcli",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -20,10 +33,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args == ["--version"]:
         sys.stdout.write(f"linespec v{__version__}\n")
         return 0
-    if len(args) > 1 and args[1] in ("check", "govern", "next"):
-        from linespec import fastpath
+    fast = _FAST_PATHS.get(args[1]) if len(args) > 1 else None
+    if fast is not None:
+        import importlib
 
-        code = fastpath.run(args)
+        code: int | None = importlib.import_module(fast).run(args)
         if code is not None:
             return code
     from linespec.cli.main import run

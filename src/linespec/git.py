@@ -7,10 +7,11 @@ repository object.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from linespec.errors import GitError
@@ -286,3 +287,220 @@ def files_under(root: Path, directory: str) -> list[str]:
     )
     # Sorted: git lists tracked files first, then the others.
     return sorted(set(_z(out)))
+
+
+# One commit of `history`: the fields of _HISTORY_FORMAT, then its raw changes.
+HistoryCommit = tuple[list[str], list[tuple[str, str, str, str]]]
+# SHA, parents, author name/e-mail/time, committer name/e-mail/time, then the message
+# last: a message may hold anything but NUL, so no field can be confused with it.
+_HISTORY_MARK = "\x1elinespec-commit"
+_HISTORY_FORMAT = (
+    f"--format={_HISTORY_MARK}%x00%H%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B%x00"
+)
+_HISTORY_FIELDS = 9
+
+
+def history(root: Path, rev: str = "HEAD", chunk: int = 1 << 16) -> Iterator[HistoryCommit]:
+    """Every commit reachable from REV, newest first, streamed from one `git log`.
+
+    Each commit comes with its raw changes (old blob, new blob, status letter, path),
+    against its parent; merges list none, so a change belongs to the commit that made it.
+    Read CHUNK bytes at a time: a history of any length costs constant memory here.
+    """
+    args = ["git", "log", _HISTORY_FORMAT, "-z", "--raw", "--no-renames", "--no-abbrev", rev, "--"]
+    try:
+        proc = subprocess.Popen(
+            args,
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    assert proc.stdout is not None and proc.stderr is not None
+    fields: list[str] = []
+    changes: list[tuple[str, str, str, str]] = []
+    meta: list[str] | None = None
+    pending = b""
+    try:
+        while data := proc.stdout.read(chunk):
+            tokens = (pending + data).split(b"\0")
+            pending = tokens.pop()
+            for raw in tokens:
+                token = raw.decode("utf-8", "surrogateescape")
+                if token == _HISTORY_MARK:
+                    if fields:
+                        yield fields, changes
+                    fields, changes, meta = [], [], None
+                elif len(fields) < _HISTORY_FIELDS:
+                    fields.append(token)
+                elif meta is not None:
+                    changes.append((meta[2], meta[3], meta[4][:1], token))
+                    meta = None
+                elif token.lstrip("\n").startswith(":"):
+                    meta = token.lstrip("\n").split()
+    finally:
+        # Closed early (the caller stopped reading), git ends on a broken pipe: no error.
+        proc.stdout.close()
+        error = proc.stderr.read().decode("utf-8", "replace").strip()
+        proc.stderr.close()
+        code = proc.wait()
+    # Before the first commit there is no HEAD and no history yet.
+    if code != 0 and not (rev == "HEAD" and _NO_HEAD.search(error)):
+        last = error.splitlines()[-1] if error else code
+        raise GitError(f"git log failed: {last}")
+    if fields:
+        yield fields, changes
+
+
+_NO_HEAD = re.compile(r"does not have any commits|bad revision 'HEAD'|unknown revision")
+
+
+def blob_stream(root: Path, shas: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+    """(sha, content) of each blob, None where missing, from one `cat-file --batch`.
+
+    A thread feeds the SHAs while this reads the answers, so neither side holds them all.
+    """
+    import threading
+
+    try:
+        proc = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    assert proc.stdin is not None and proc.stdout is not None
+    stdin, stdout = proc.stdin, proc.stdout
+
+    def feed() -> None:
+        try:
+            for sha in shas:
+                stdin.write(f"{sha}\n".encode())
+        except BrokenPipeError:
+            pass
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                stdin.close()
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    try:
+        while True:
+            header = stdout.readline()
+            if not header:
+                break
+            parts = header.split()
+            if len(parts) < 3 or parts[-1] == b"missing":
+                yield parts[0].decode(), None
+                continue
+            size = int(parts[2])
+            content = stdout.read(size)
+            stdout.read(1)
+            yield parts[0].decode(), content
+    finally:
+        stdout.close()
+        feeder.join()
+        proc.wait()
+
+
+def remote_url(root: Path, name: str = "origin") -> str | None:
+    """The URL of remote NAME, else of the first remote, else None."""
+    url = run(["remote", "get-url", name], root, check=False).strip()
+    if url:
+        return url
+    remotes = run(["remote"], root, check=False).split()
+    if not remotes:
+        return None
+    return run(["remote", "get-url", remotes[0]], root, check=False).strip() or None
+
+
+def head_state(root: Path) -> Callable[[], tuple[str, bool]]:
+    """(HEAD's SHA or "" before the first commit, whether the clone is shallow).
+
+    Started now, answered when the result is called: the caller works meanwhile.
+    """
+    output = started(["rev-parse", "--is-shallow-repository", "HEAD"], root)
+
+    def answer() -> tuple[str, bool]:
+        # Before the first commit rev-parse fails, and its output is empty.
+        lines = output().split()
+        head = lines[1] if len(lines) > 1 and len(lines[1]) >= 40 else ""
+        return head, bool(lines) and lines[0] == "true"
+
+    return answer
+
+
+# Transports a shared repository may use; `ext::` and other helpers that run commands
+# are refused whatever the user's git configuration says.
+_REMOTE_PROTOCOLS = "file:git:http:https:ssh"
+
+
+def run_remote(args: Sequence[str], cwd: Path, *, timeout: float) -> bytes:
+    """`git ARGS` against a remote: output as bytes, killed (with its helpers) on TIMEOUT.
+
+    The process gets its own session so that a hung transport helper (git-remote-http,
+    ssh) dies with it instead of keeping the pipes open.
+    """
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ALLOW_PROTOCOL": _REMOTE_PROTOCOLS}
+    try:
+        proc = subprocess.Popen(
+            ["git", *args],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        import signal
+
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise GitError(f"git {args[0]} timed out after {timeout:g}s") from None
+    if proc.returncode != 0:
+        detail = err.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}")
+    return out
+
+
+def archive_remote(url: str, ref: str, path: str, cwd: Path, *, timeout: float) -> bytes:
+    """The tar of PATH at REF in the repository at URL (`git archive --remote`)."""
+    args = ["archive", "--format=tar", f"--remote={url}", ref, f"{path}/"]
+    return run_remote(args, cwd, timeout=timeout)
+
+
+def sparse_clone(url: str, ref: str, path: str, dest: Path, *, timeout: float) -> None:
+    """A shallow, blob-less clone of URL at REF into DEST with only PATH checked out."""
+    run_remote(
+        [
+            "clone",
+            "--quiet",
+            "--depth=1",
+            "--filter=blob:none",
+            "--sparse",
+            f"--branch={ref}",
+            "--",
+            url,
+            ".",
+        ],
+        dest,
+        timeout=timeout,
+    )
+    run_remote(["sparse-checkout", "set", "--no-cone", f"/{path}/"], dest, timeout=timeout)
+
+
+def init(path: Path) -> None:
+    """`git init` a new repository at PATH (created if needed)."""
+    path.mkdir(parents=True, exist_ok=True)
+    run(["init", "--quiet", str(path)], path)

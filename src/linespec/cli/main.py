@@ -16,8 +16,11 @@ from linespec.cli import (  # noqa: F401  (register their commands)
     checkcmd,
     graphcmd,
     hooks,
+    lineagecmd,
     scopecmd,
     sealcmd,
+    searchcmd,
+    sharecmd,
     specscmd,
     state,
 )
@@ -32,6 +35,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(provenance_app, name="provenance")
+# The documented spelling of bootstrapping commands is top-level (`linespec clone URL`).
+app.command("clone", epilog=sharecmd.clone_examples)(sharecmd.clone)
+app.command("import", epilog=sharecmd.import_examples)(sharecmd.import_)
 
 
 def _version(value: bool) -> None:

@@ -7,10 +7,17 @@ replaced by defaults behind the user's back (the Go tool silently falls back).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from linespec.core import yamlread
 from linespec.core.configfile import (
@@ -24,12 +31,49 @@ from linespec.errors import ConfigError, LinespecError
 
 
 class SharedRepo(BaseModel):
+    """A repository whose records load read-only from the cache `sync` fills.
+
+    (A plain string in `shared_repos` is the documented older form: a local directory
+    of records, also loaded read-only.)
+    """
+
     model_config = ConfigDict(extra="forbid")
 
-    name: str = ""
+    # `url` first: the default `name` is derived from it.
     url: str = ""
+    name: str = Field("", validate_default=True)
     ref: str = "main"
     dir: str = "provenance"
+
+    @field_validator("ref", "dir", mode="before")
+    @classmethod
+    def _empty_default(cls, value: Any, info: ValidationInfo) -> Any:
+        return cls.model_fields[info.field_name or ""].default if value == "" else value
+
+    @field_validator("url", "ref")
+    @classmethod
+    def _not_an_option(cls, value: str) -> str:
+        # Both reach git's command line; a leading "-" would be read as an option.
+        if value.startswith("-"):
+            raise ValueError('must not start with "-"')
+        return value
+
+    @field_validator("dir")
+    @classmethod
+    def _inside_repo(cls, value: str) -> str:
+        path = PurePosixPath(value)
+        if path.is_absolute() or ".." in path.parts:
+            raise ValueError("must be a path inside the shared repository")
+        return value.strip("/")
+
+    @field_validator("name")
+    @classmethod
+    def _default_name(cls, value: str, info: ValidationInfo) -> str:
+        url = str(info.data.get("url", ""))
+        if value or not url:
+            return value
+        tail = url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        return tail.removesuffix(".git") or url
 
 
 class Embedding(BaseModel):
@@ -42,6 +86,15 @@ class Embedding(BaseModel):
     similarity_threshold: float = 0.5
     index_on_complete: bool = True
     base_url: str = ""
+
+
+class Lineage(BaseModel):
+    """`provenance: lineage:`: how the PROV export names things."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # The IRI base of records, versions and commits; empty derives it from the git remote.
+    namespace: str = ""
 
 
 class ProvenanceSettings(BaseModel):
@@ -63,6 +116,7 @@ class ProvenanceSettings(BaseModel):
     manifest_url: str = ""
     write_restriction: bool = True
     embedding: Embedding | None = None
+    lineage: Lineage = Lineage()
 
     @field_validator("enforcement", mode="before")
     @classmethod
