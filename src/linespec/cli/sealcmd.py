@@ -58,6 +58,9 @@ def complete(
         refuse_transition(exc)
     out = console.stdout()
     out.print(f"\n[green]✓[/] {record} marked as implemented\n")
+    from linespec.cli.searchcmd import index_after_complete
+
+    index_after_complete(ws, done.record)
     if done.spec_paths:
         out.print("  Associated specs verified:")
         for path, exists in done.spec_paths:
