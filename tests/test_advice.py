@@ -589,6 +589,37 @@ def test_fast_path_is_light_and_matches_the_full_cli(
         assert got[1:] == (slow("provenance", *other, capsys=capsys)[1], "", [])
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("status",), ("lint",), ("graph", "--format", "json"), ("compile",)],
+)
+def test_every_loading_command_writes_the_scope_cache(
+    project: Repo, command: tuple[str, ...]
+) -> None:
+    index, _ = cache_files(project)
+    assert not index.exists()
+    project.cli("provenance", *command)
+    assert index.exists()
+    # What it wrote answers the fast path, which then loads none of the heavy libraries.
+    rows = json.loads(index.read_text())["entries"]
+    assert {row["id"] for row in rows} == {OLD, BP, BP2, DRAFT}
+    code, out, _, heavy = fast(project, "provenance", "govern", "--json", "src/a.py")
+    assert code == 0 and BP in out
+    assert not {"typer", "pydantic", "rich"} & set(heavy)
+
+
+def test_a_fresh_scope_cache_is_not_rewritten(project: Repo) -> None:
+    index, _ = cache_files(project)
+    project.cli("provenance", "status")
+    before = index.stat().st_mtime_ns
+    project.cli("provenance", "graph")
+    assert index.stat().st_mtime_ns == before
+    record = project.path / "provenance" / f"{DRAFT}.yml"
+    record.write_text(record.read_text() + "\n")
+    project.cli("provenance", "graph")
+    assert index.stat().st_mtime_ns != before
+
+
 def test_unusual_arguments_go_to_the_full_cli(project: Repo) -> None:
     project.cli("provenance", "govern", "src/a.py")
     for args in (

@@ -191,17 +191,19 @@ def test_an_implemented_record_without_a_seal(healthy: Repo) -> None:
 
 
 def test_scope_cache_fresh_stale_and_wrong(healthy: Repo) -> None:
+    cache = scopecache.cache_path(healthy.path / ".linespec")
+    # `compile` in the fixture loaded the records, and every loading command writes it.
+    assert cache.is_file()
+    cache.unlink()
     _, checks = _run(healthy)
     assert checks["scope cache"]["ok"]
     assert "not built yet" in checks["scope cache"]["detail"]
-    # `check` is a command that (re)writes the cache.
     assert healthy.cli("provenance", "check").exit_code == 0
     _, checks = _run(healthy)
     assert checks["scope cache"]["ok"]
     assert "is fresh" in checks["scope cache"]["detail"]
 
     # Same fingerprint, wrong content: only deleting the cache gets rid of it.
-    cache = scopecache.cache_path(healthy.path / ".linespec")
     data = json.loads(cache.read_text())
     for entry in data["entries"]:
         if entry["id"] == OPEN_ID:

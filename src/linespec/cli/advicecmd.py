@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from linespec.cli import state
-from linespec.cli.provenance import ConfigOption, app
+from linespec.cli.provenance import ConfigOption, _workspace, app
 from linespec.errors import UsageError
 
 if TYPE_CHECKING:
@@ -56,38 +55,11 @@ def _names(*options: list[str] | None, positional: list[str] | None) -> list[str
 
 
 def _load(config: Path | None) -> tuple[Workspace, list[dict[str, Any]]]:
-    """The workspace, and each record's scope-cache entry; refreshes the cache when stale."""
-    from linespec.core import config as config_mod
-    from linespec.core import scopecache
+    """The workspace, and each record's scope-cache entry (loading refreshes the cache)."""
     from linespec.core.checks import ScopeRecord
-    from linespec.core.configfile import STATE_DIR
-    from linespec.core.store import load_records
-    from linespec.core.workspace import Workspace
 
-    cfg = config_mod.load(Path.cwd(), config)
-    state.root = cfg.root
-    for warning in cfg.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    # Stamped before reading: a record edited during the load makes the stamp stale, so
-    # the entries read here are never filed under a newer stamp.
-    stamp = scopecache.fingerprint((cfg.provenance_dir, *cfg.extra_dirs))
-    ws = Workspace(cfg, load_records(cfg))
-    entries = [
-        ScopeRecord(
-            id=r.id,
-            status=r.status,
-            affected_scope=tuple(r.affected_scope),
-            forbidden_scope=tuple(r.forbidden_scope),
-            implements=r.implements,
-            supersedes=r.supersedes,
-            superseded_by=r.superseded_by,
-            path=r.path,
-            type=r.type,
-            has_specs=bool(r.associated_specs),
-        ).entry(cfg.root)
-        for r in ws.records
-    ]
-    scopecache.refresh(scopecache.cache_path(cfg.root / STATE_DIR), stamp, entries)
+    ws = _workspace(config)
+    entries = [ScopeRecord.from_record(r).entry(ws.root) for r in ws.records]
     return ws, entries
 
 

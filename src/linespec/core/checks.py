@@ -80,6 +80,22 @@ class ScopeRecord(NamedTuple):
             has_specs=bool(values.get("associated_specs")),
         )
 
+    @classmethod
+    def from_record(cls, record: Any) -> ScopeRecord:
+        """The scope view of a loaded (pydantic) record."""
+        return cls(
+            id=record.id,
+            status=record.status,
+            affected_scope=tuple(record.affected_scope),
+            forbidden_scope=tuple(record.forbidden_scope),
+            implements=record.implements,
+            supersedes=record.supersedes,
+            superseded_by=record.superseded_by,
+            path=record.path,
+            type=record.type,
+            has_specs=bool(record.associated_specs),
+        )
+
     def entry(self, root: Path) -> dict[str, object]:
         """The scope-cache entry (Go's keys first, ours after)."""
         out: dict[str, object] = {"id": self.id, "status": self.status}

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from linespec.core.configfile import STATE_DIR
+
 CACHE_FILE = "scope-index.json"
 FAST_FILE = "scope-index.marshal"
 # Bump whenever the shape of what the fast twin holds changes.
@@ -100,13 +102,33 @@ def write(path: Path, stamp: str, entries: Iterable[dict[str, Any]]) -> None:
         atomic_write(path, body.encode("utf-8"))
 
 
-def refresh(path: Path, stamp: str, entries: Iterable[dict[str, Any]]) -> None:
-    """Rewrite the index unless it already holds STAMP with linespec's keys.
+def holds(path: Path, stamp: str) -> bool:
+    """Whether the index at PATH was written under STAMP, from its first bytes alone.
 
-    Every command that loads records may call this: a fresh index costs a read, no write.
+    Every command that loads records asks this, so it must not parse 10,000 entries. An
+    index the Go tool wrote under the same stamp also holds; the commit check, which needs
+    linespec's own keys, reads it whole and rebuilds it.
     """
-    if read(path, stamp) is None:
-        write(path, stamp, entries)
+    head = f'{{"fingerprint":"{stamp}"'.encode()
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(head)) == head
+    except OSError:
+        return False
+
+
+def refresh(root: Path, stamp: str, records: Iterable[Any]) -> None:
+    """Write the index of RECORDS under ROOT unless it already holds STAMP (§12.6).
+
+    STAMP must have been taken before RECORDS were read, so that a record edited during
+    the load leaves the index stale rather than filed under a stamp it does not match.
+    """
+    path = cache_path(root / STATE_DIR)
+    if holds(path, stamp):
+        return
+    from linespec.core.checks import ScopeRecord
+
+    write(path, stamp, (ScopeRecord.from_record(r).entry(root) for r in records))
 
 
 # The fast twin: what `govern` and `next` derive from the index (the plain config it was
