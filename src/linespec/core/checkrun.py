@@ -126,7 +126,11 @@ def full_config(cwd: Path, explicit: Path | None = None) -> CheckConfig:
         commit_tag_required=loaded.settings.commit_tag_required,
         comment_char=_comment_char(loaded.root),
     )
-    dirs = (loaded.provenance_dir, *loaded.extra_dirs)
+    # Shared repositories' records take part as they do in every other command (and in
+    # the Go tool's check): their forbidden_scope applies here too.
+    from linespec.core.store import record_directories
+
+    dirs = tuple(record_directories(loaded))
     return CheckConfig(loaded.root, loaded.source, dirs, settings)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from linespec.core import scopecache, shared
 from linespec.core.config import Config
 from linespec.core.graph import RecordSet
 from linespec.core.model import Record, record_from_document
@@ -52,22 +53,62 @@ def load_all(config: Config, *, use_cache: bool = True) -> Loaded:
     records: list[Record] = []
     failures: list[LoadError] = []
     for directory in [config.provenance_dir, *config.extra_dirs]:
-        for path in record_files(directory):
-            try:
-                records.append(load_file(path, cache=cache))
-            except LoadError as exc:
-                failures.append(exc)
+        _load_dir(directory, records, failures, cache=cache)
+    remote, remote_failures = load_shared(config, cache=cache)
+    records.extend(remote)
+    failures.extend(remote_failures)
     if cache is not None and records:
         cache.save()
     return Loaded(RecordSet(records), failures)
 
 
+def load_shared(
+    config: Config, *, cache: ParseCache | None = None
+) -> tuple[list[Record], list[LoadError]]:
+    """The read-only records of shared repositories (sync caches, and local directories
+    listed as strings), which load after the repository's own records, and the files
+    that failed to load.
+    """
+    records: list[Record] = []
+    failures: list[LoadError] = []
+    for directory in shared.record_dirs(config):
+        _load_dir(directory, records, failures, cache=cache, remote=True)
+    return records, failures
+
+
+def _load_dir(
+    directory: Path,
+    records: list[Record],
+    failures: list[LoadError],
+    *,
+    cache: ParseCache | None,
+    remote: bool = False,
+) -> None:
+    for path in record_files(directory):
+        try:
+            records.append(load_file(path, remote=remote, cache=cache))
+        except LoadError as exc:
+            failures.append(exc)
+
+
+def record_directories(config: Config) -> list[Path]:
+    """Every directory records load from: local ones, then shared ones (the fingerprint's)."""
+    return [config.provenance_dir, *config.extra_dirs, *shared.record_dirs(config)]
+
+
 def load_records(config: Config, *, use_cache: bool = True) -> RecordSet[Record]:
-    """Every record of the repository, validated as a graph; the first problem raises."""
+    """Every record of the repository, validated as a graph; the first problem raises.
+
+    Like every command that loads records, this refreshes the scope cache that `govern`,
+    `next` and the commit hook read (§12.6); with USE_CACHE off, no cache is touched.
+    """
+    stamp = scopecache.fingerprint(record_directories(config)) if use_cache else ""
     loaded = load_all(config, use_cache=use_cache)
     if loaded.failures:
         raise loaded.failures[0]
     loaded.records.validate()
+    if use_cache:
+        scopecache.refresh(config.root, stamp, loaded.records)
     return loaded.records
 
 

@@ -7,16 +7,17 @@ from pathlib import Path
 
 from linespec import git
 from linespec.core import config as config_mod
+from linespec.core import scopecache
 from linespec.core.config import Config
 from linespec.core.configfile import find_configs
 from linespec.core.graph import RecordSet
 from linespec.core.lint.engine import LintReport, lint
-from linespec.core.lint.finding import Finding
+from linespec.core.lint.finding import Finding, Severity
 from linespec.core.manifest import manifest_path
 from linespec.core.model import Record, record_from_document
 from linespec.core.recordfiles import check_name, is_record_file, record_document
-from linespec.core.store import Loaded, load_all
-from linespec.errors import LoadError
+from linespec.core.store import Loaded, load_all, load_shared, record_directories
+from linespec.errors import LinespecError, LoadError
 
 
 @dataclass
@@ -60,7 +61,13 @@ def run_lint(
         configs.extend(config_mod.load(cwd, path) for path in find_configs(cwd) if path != own)
     reports = []
     for config in configs:
-        loaded = load_from_index(config) if staged else load_all(config)
+        if staged:
+            loaded = load_from_index(config)
+        else:
+            stamp = scopecache.fingerprint(record_directories(config))
+            loaded = load_all(config)
+            if config is configs[0] and not loaded.failures:
+                _refresh_scope_cache(config, stamp, loaded.records)
         report = lint(
             loaded,
             config.root,
@@ -68,8 +75,19 @@ def run_lint(
             only=only,
             manifest_file=manifest_path(config.state_dir),
         )
+        report.findings.extend(stale_caches(config))
         reports.append((config, report))
     return LintRun(reports)
+
+
+def _refresh_scope_cache(config: Config, stamp: str, records: RecordSet[Record]) -> None:
+    # Only a set that loads for every other command is worth caching: `govern` would
+    # otherwise answer from records the full CLI refuses.
+    try:
+        records.validate()
+    except LinespecError:
+        return
+    scopecache.refresh(config.root, stamp, records)
 
 
 def load_from_index(config: Config) -> Loaded:
@@ -88,4 +106,29 @@ def load_from_index(config: Config) -> Loaded:
                 failures.append(exc)
                 continue
             records.append(record)
-    return Loaded(RecordSet(records), failures)
+    # Shared records are not staged: they come from the sync cache, as they do on disk.
+    remote, remote_failures = load_shared(config)
+    return Loaded(RecordSet([*records, *remote]), [*failures, *remote_failures])
+
+
+def stale_caches(config: Config) -> list[Finding]:
+    """A warning per shared repository whose synced cache is older than its TTL (§6.1).
+
+    A repository never synced has no cache to be stale; the Go tool maps this warning,
+    like every `cache` issue, to PROV002.
+    """
+    from linespec.core import shared
+
+    ttl = config.settings.cache_ttl_minutes
+    return [
+        Finding(
+            "PROV002",
+            Severity.WARNING,
+            "",
+            "cache",
+            f'Cache for shared repo "{repo.name}" is stale (older than {ttl} minutes). '
+            "Run 'linespec provenance sync' to refresh.",
+        )
+        for repo in shared.stale(config)
+        if shared.cache_dir(repo.url).is_dir()
+    ]

@@ -1,0 +1,350 @@
+"""shared_repos and `sync`: caches of other repositories' records, loaded read-only."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from linespec.core import shared
+from linespec.core.fetch import redact
+from tests.conftest import Repo, git
+
+BRIEF = "prov-2026-0000b01f"
+OTHER = "prov-2026-00000be2"
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "cache"
+    monkeypatch.setenv("LINESPEC_CACHE_DIR", str(root))
+    return root
+
+
+def _record_text(record_id: str, record_type: str = "brief", status: str = "open") -> str:
+    return (
+        f"id: {record_id}\ntitle: Shared {record_id}\nstatus: {status}\n"
+        f'created_at: "2026-03-15"\nauthor: team@example.com\n'
+        f"intent: A decision another team made.\nconstraints:\n  - be shared\n"
+        f"type: {record_type}\n"
+    )
+
+
+def make_remote(tmp_path: Path, records: dict[str, str], name: str = "team") -> Path:
+    """A bare repository whose `provenance/` holds RECORDS (id -> text) on branch main."""
+    work = tmp_path / f"{name}-work"
+    (work / "provenance").mkdir(parents=True)
+    git(work, "init", "-q", "-b", "main")
+    for record_id, text in records.items():
+        (work / "provenance" / f"{record_id}.yml").write_text(text)
+    (work / "provenance" / "notes.txt").write_text("not a record")
+    (work / "README.md").write_text("team repo\n")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "records")
+    bare = tmp_path / f"{name}.git"
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    return bare
+
+
+def _configure(repo: Repo, entries: str, extra: str = "") -> None:
+    repo.write(".linespec.yml", f"provenance:\n  shared_repos:\n{entries}{extra}")
+
+
+def test_sync_over_file_url_caches_records_and_loads_them_read_only(
+    repo: Repo, tmp_path: Path, cache: Path
+) -> None:
+    bare = make_remote(tmp_path, {BRIEF: _record_text(BRIEF), OTHER: _record_text(OTHER)})
+    url = f"file://{bare}"
+    _configure(repo, f"    - name: team\n      url: {url}\n")
+    repo.record("prov-2026-00000001", implements=BRIEF)
+
+    result = repo.cli("provenance", "sync")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == f"✓ Synced team ({url}) — 2 records"
+
+    directory = shared.cache_dir(url)
+    assert directory.parent == cache
+    # Only record files are cached, not the other files of the directory.
+    assert sorted(p.name for p in (directory / "provenance").iterdir()) == sorted(
+        [f"{OTHER}.yml", f"{BRIEF}.yml"]
+    )
+    meta = json.loads((directory / ".meta").read_text())
+    assert list(meta) == ["fetched_at", "record_count", "repo_name", "repo_url", "repo_ref"]
+    assert meta["record_count"] == 2
+    assert (meta["repo_name"], meta["repo_url"], meta["repo_ref"]) == ("team", url, "main")
+    assert meta["fetched_at"].endswith("Z")
+
+    # implements across repositories resolves through the cache.
+    lint = repo.cli("provenance", "lint", "--format", "json")
+    assert "PROV022" not in lint.stdout
+    graph = repo.cli("provenance", "graph")
+    assert "[remote]" in graph.stdout
+
+    # Remote records are never modified.
+    before = (directory / "provenance" / f"{BRIEF}.yml").read_bytes()
+    refused = repo.cli("provenance", "deprecate", "--record", BRIEF, "--reason", "x")
+    assert refused.exit_code == 1
+    assert "owned by a remote repository" in refused.stdout + refused.stderr
+    assert (directory / "provenance" / f"{BRIEF}.yml").read_bytes() == before
+
+
+def test_without_sync_a_cross_repo_reference_does_not_resolve(
+    repo: Repo, tmp_path: Path, cache: Path
+) -> None:
+    bare = make_remote(tmp_path, {BRIEF: _record_text(BRIEF)})
+    _configure(repo, f"    - name: team\n      url: file://{bare}\n")
+    repo.record("prov-2026-00000001", implements=BRIEF)
+    lint = repo.cli("provenance", "lint", "--format", "json")
+    assert "PROV022" in lint.stdout
+
+
+def test_a_fresh_cache_is_skipped_unless_forced(repo: Repo, tmp_path: Path, cache: Path) -> None:
+    bare = make_remote(tmp_path, {BRIEF: _record_text(BRIEF)})
+    url = f"file://{bare}"
+    _configure(repo, f"    - name: team\n      url: {url}\n")
+    assert repo.cli("provenance", "sync").exit_code == 0
+    again = repo.cli("provenance", "sync")
+    assert again.stdout.strip() == f"✓ team ({url}) — cache is fresh, skipped"
+
+    # The remote loses a record and gains one: a forced sync replaces the cache whole.
+    work = tmp_path / "team-work"
+    (work / "provenance" / f"{BRIEF}.yml").unlink()
+    (work / "provenance" / f"{OTHER}.yml").write_text(_record_text(OTHER))
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "swap")
+    git(work, "push", "-q", str(bare), "main")
+    forced = repo.cli("provenance", "sync", "--force")
+    assert forced.stdout.strip() == f"✓ Synced team ({url}) — 1 records"
+    names = [p.name for p in (shared.cache_dir(url) / "provenance").iterdir()]
+    assert names == [f"{OTHER}.yml"]
+
+
+def test_a_stale_cache_is_fetched_again(repo: Repo, tmp_path: Path, cache: Path) -> None:
+    bare = make_remote(tmp_path, {BRIEF: _record_text(BRIEF)})
+    url = f"file://{bare}"
+    _configure(repo, f"    - name: team\n      url: {url}\n", "  cache_ttl_minutes: 1\n")
+    assert repo.cli("provenance", "sync").exit_code == 0
+    meta_file = shared.cache_dir(url) / ".meta"
+    meta = json.loads(meta_file.read_text())
+    meta["fetched_at"] = "2020-01-01T00:00:00.123456789Z"
+    meta_file.write_text(json.dumps(meta))
+    assert shared.stale(_config(repo)) != []
+    result = repo.cli("provenance", "sync")
+    assert result.stdout.startswith("✓ Synced team")
+    assert shared.stale(_config(repo)) == []
+
+
+def _config(repo: Repo) -> shared.Config:
+    from linespec.core import config as config_mod
+
+    return config_mod.load(repo.path)
+
+
+def test_a_failed_sync_keeps_the_previous_cache_and_exits_1(
+    repo: Repo, tmp_path: Path, cache: Path
+) -> None:
+    bare = make_remote(tmp_path, {BRIEF: _record_text(BRIEF)})
+    url = f"file://{bare}"
+    _configure(
+        repo,
+        f"    - name: team\n      url: {url}\n"
+        f"    - name: gone\n      url: file://{tmp_path}/missing.git\n",
+    )
+    assert repo.cli("provenance", "sync").exit_code == 1
+    shutil.rmtree(bare)
+    result = repo.cli("provenance", "sync", "--force")
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith(f"✗ team ({url}): git clone failed")
+    assert lines[1].startswith(f"✗ gone (file://{tmp_path}/missing.git): ")
+    assert (shared.cache_dir(url) / "provenance" / f"{BRIEF}.yml").is_file()
+    assert BRIEF in repo.cli("provenance", "status").stdout
+
+
+def test_a_credential_in_the_url_is_never_printed_or_stored(
+    repo: Repo, tmp_path: Path, cache: Path
+) -> None:
+    url = "http://deploy:s3cr3t-token@127.0.0.1:9/team.git"
+    _configure(repo, f"    - name: team\n      url: {url}\n")
+    result = repo.cli("provenance", "sync")
+    assert result.exit_code == 1
+    assert "s3cr3t" not in result.stdout + result.stderr
+    assert "http://***@127.0.0.1:9/team.git" in result.stdout
+    assert not any("s3cr3t" in p.read_text() for p in cache.rglob("*") if p.is_file())
+    assert redact(f"see {url} and https://a:b@x/y") == (
+        "see http://***@127.0.0.1:9/team.git and https://***@x/y"
+    )
+
+
+def test_list_of_directories_form_loads_local_records_read_only(repo: Repo) -> None:
+    repo.write("services/billing/provenance/" + f"{BRIEF}.yml", _record_text(BRIEF))
+    repo.write(".linespec.yml", "provenance:\n  shared_repos:\n    - services/billing/provenance\n")
+    repo.record("prov-2026-00000001", implements=BRIEF)
+    status = repo.cli("provenance", "status", "--format", "json")
+    assert BRIEF in status.stdout
+    assert "PROV022" not in repo.cli("provenance", "lint", "--format", "json").stdout
+    refused = repo.cli("provenance", "deprecate", "--record", BRIEF, "--reason", "x")
+    assert refused.exit_code == 1
+    result = repo.cli("provenance", "sync")
+    assert result.stdout.strip() == "✓ services/billing/provenance — local directory, read in place"
+
+
+def test_no_shared_repos(repo: Repo) -> None:
+    result = repo.cli("provenance", "sync")
+    assert (result.exit_code, result.stdout.strip()) == (
+        0,
+        "No shared_repos configured in .linespec.yml",
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("    - name: x\n      url: file:///x\n      ref: --upload-pack=touch\n", "ref"),
+        ("    - name: x\n      url: file:///x\n      dir: ../../etc\n", "dir"),
+    ],
+)
+def test_unsafe_or_incomplete_entries_are_config_errors(
+    repo: Repo, entry: str, message: str
+) -> None:
+    _configure(repo, entry)
+    result = repo.cli("provenance", "sync")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert ".linespec.yml" in result.stderr
+
+
+def test_cache_root_honours_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LINESPEC_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    assert shared.cache_root() == Path.home() / ".linespec" / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert shared.cache_root() == tmp_path / "xdg" / "linespec"
+    monkeypatch.setenv("LINESPEC_CACHE_DIR", str(tmp_path / "mine"))
+    assert shared.cache_root() == tmp_path / "mine"
+    expected = hashlib.sha256(b"file:///r").hexdigest()
+    assert shared.cache_dir("file:///r") == tmp_path / "mine" / expected
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def git_daemon(tmp_path: Path) -> Iterator[tuple[Path, int]]:
+    daemon = shutil.which("git-daemon") or "/usr/lib/git-core/git-daemon"
+    if not Path(daemon).exists():
+        pytest.skip("git-daemon is not installed")
+    base = tmp_path / "served"
+    base.mkdir()
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            daemon,
+            "--export-all",
+            f"--base-path={base}",
+            f"--port={port}",
+            "--listen=127.0.0.1",
+            "--reuseaddr",
+            str(base),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail("git daemon did not start")
+                time.sleep(0.05)
+        yield base, port
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_sync_over_git_protocol_falls_back_to_a_sparse_clone(
+    repo: Repo, tmp_path: Path, cache: Path, git_daemon: tuple[Path, int]
+) -> None:
+    base, port = git_daemon
+    bare = make_remote(tmp_path, {BRIEF: _record_text(BRIEF)})
+    shutil.move(bare, base / "team.git")
+    url = f"git://127.0.0.1:{port}/team.git"
+    # git daemon does not offer upload-archive unless enabled: the clone path runs.
+    _configure(repo, f"    - url: {url}\n")
+    result = repo.cli("provenance", "sync")
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.strip() == f"✓ Synced team ({url}) — 1 records"
+    assert (shared.cache_dir(url) / "provenance" / f"{BRIEF}.yml").read_text() == _record_text(
+        BRIEF
+    )
+
+
+def test_an_entry_without_url_fails_to_sync(repo: Repo) -> None:
+    _configure(repo, "    - name: x\n")
+    result = repo.cli("provenance", "sync")
+    assert (result.exit_code, result.stdout.strip()) == (1, "✗ x (): no url configured")
+    assert repo.cli("provenance", "status").exit_code == 0
+
+
+def test_lint_warns_about_a_stale_cache_but_not_about_one_never_synced(
+    repo: Repo, tmp_path: Path, cache: Path
+) -> None:
+    bare = make_remote(tmp_path, {BRIEF: _record_text(BRIEF)})
+    url = f"file://{bare}"
+    _configure(
+        repo,
+        f"    - name: team\n      url: {url}\n"
+        f"    - name: never\n      url: file://{tmp_path}/never.git\n",
+        "  cache_ttl_minutes: 5\n",
+    )
+    assert repo.cli("provenance", "sync").exit_code == 1  # `never` cannot be fetched
+    assert "stale" not in repo.cli("provenance", "lint", "--format", "json").stdout
+
+    meta_file = shared.cache_dir(url) / ".meta"
+    meta = json.loads(meta_file.read_text())
+    meta["fetched_at"] = "2020-01-01T00:00:00Z"
+    meta_file.write_text(json.dumps(meta))
+    result = repo.cli("provenance", "lint", "--format", "json")
+    assert result.exit_code == 0, result.stdout  # a warning, not an error
+    stale = [i for i in json.loads(result.stdout)["issues"] if i["field"] == "cache"]
+    assert stale == [
+        {
+            "record_id": "",
+            "field": "cache",
+            "severity": "warning",
+            "message": 'Cache for shared repo "team" is stale (older than 5 minutes). '
+            "Run 'linespec provenance sync' to refresh.",
+            "rule": "PROV002",
+            "file": "",
+            "line": None,
+        }
+    ]
+
+
+def test_staged_lint_resolves_implements_through_the_shared_cache(
+    repo: Repo, tmp_path: Path, cache: Path
+) -> None:
+    bare = make_remote(tmp_path, {BRIEF: _record_text(BRIEF)})
+    _configure(repo, f"    - name: team\n      url: file://{bare}\n")
+    assert repo.cli("provenance", "sync").exit_code == 0
+    repo.record("prov-2026-00000001", implements=BRIEF)
+    git(repo.path, "add", "-A")
+    staged = repo.cli("provenance", "lint", "--staged", "--format", "json")
+    assert "PROV022" not in staged.stdout
+    assert json.loads(staged.stdout)["errors"] == 0, staged.stdout
