@@ -15,33 +15,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from linespec import fastargs
+
 if TYPE_CHECKING:
     from linespec.core.advice import Entry
 
-_VALUE_OPTIONS = {"--message-file": "message_file", "--record": "record", "--format": "format",
-                  "-c": "config", "--config": "config"}  # fmt: skip
-
 
 def _parse(args: Sequence[str]) -> dict[str, str] | None:
-    if len(args) < 3 or args[0] not in ("provenance", "-p") or args[1] != "check":
+    if len(args) < 3 or args[0] != "provenance" or args[1] != "check":
         return None
-    options: dict[str, str] = {}
-    rest = list(args[2:])
-    while rest:
-        arg = rest.pop(0)
-        if arg == "--staged":
-            options["staged"] = "1"
-            continue
-        name, sep, value = arg.partition("=")
-        key = _VALUE_OPTIONS.get(name)
-        if key is None or key in options:
-            return None
-        if not sep:
-            if not rest:
-                return None
-            value = rest.pop(0)
-        options[key] = value
-    if "staged" not in options or options.get("format", "human") not in ("human", "json"):
+    scanned = fastargs.scan(
+        args[2:],
+        flags=("--staged",),
+        values=("--message-file", "--record", "--format", "--config"),
+        aliases={"-c": "--config"},
+    )
+    if scanned is None or scanned.positional or "--staged" not in scanned.flags:
+        return None
+    options = {name[2:].replace("-", "_"): v[-1] for name, v in scanned.values.items()}
+    if options.get("format", "human") not in ("human", "json"):
         return None
     return options
 
@@ -94,34 +86,19 @@ def _parse_advice(args: Sequence[str]) -> tuple[str, list[str], bool] | None:
     if args[0] != "provenance":
         return None
     command = args[1]
-    lists: dict[str, list[str]] = {name: [] for name in _ADVICE_LISTS[command]}
-    positional: list[str] = []
-    as_json = False
-    output = ""
-    rest = list(args[2:])
-    while rest:
-        arg = rest.pop(0)
-        if arg == "--json":
-            as_json = True
-            continue
-        if not arg.startswith("-"):
-            positional.append(arg)
-            continue
-        name, sep, value = arg.partition("=")
-        if name not in lists and name != "--format":
-            return None
-        if not sep:
-            if not rest or rest[0].startswith("-"):
-                return None
-            value = rest.pop(0)
-        if name == "--format":
-            if output or value not in ("human", "json"):
-                return None
-            output = value
-        else:
-            lists[name].extend(value.split(","))
-    files = [name for values in lists.values() for name in values]
-    return command, [*files, *positional], as_json or output == "json"
+    scanned = fastargs.scan(
+        args[2:], flags=("--json",), values=("--format",), lists=_ADVICE_LISTS[command]
+    )
+    if scanned is None or scanned.value("--format", "human") not in ("human", "json"):
+        return None
+    files = [
+        name
+        for option in _ADVICE_LISTS[command]
+        for value in scanned.values.get(option, [])
+        for name in value.split(",")
+    ]
+    as_json = "--json" in scanned.flags or scanned.value("--format") == "json"
+    return command, [*files, *scanned.positional], as_json
 
 
 def _advice(args: Sequence[str]) -> int | None:
