@@ -12,39 +12,27 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-_VALUES = {"--query": "query", "--limit": "limit", "--format": "format", "-c": "config",
-           "--config": "config"}  # fmt: skip
+from linespec import fastargs
 
 
 def parse(args: Sequence[str]) -> dict[str, str] | None:
     if len(args) < 2 or args[0] not in ("provenance", "-p") or args[1] != "search":
         return None
-    options: dict[str, str] = {}
-    rest = list(args[2:])
-    while rest:
-        arg = rest.pop(0)
-        if not arg.startswith("-") or arg == "-":
-            if "text" in options:
-                return None
-            options["text"] = arg
-            continue
-        name, sep, value = arg.partition("=")
-        key = _VALUES.get(name)
-        if key is None or key in options:
-            return None
-        if not sep:
-            if not rest:
-                return None
-            value = rest.pop(0)
-        options[key] = value
-    query = options.get("query") or options.get("text", "")
-    limit = options.get("limit", "5")
+    scanned = fastargs.scan(
+        args[2:], values=("--query", "--limit", "--format", "--config"), aliases={"-c": "--config"}
+    )
+    if scanned is None or len(scanned.positional) > 1:
+        return None
+    query = scanned.value("--query") or "".join(scanned.positional)
+    limit = scanned.value("--limit", "5")
     if not query.strip() or not limit.isdigit() or not 1 <= int(limit) <= 1000:
         return None
-    if options.get("format", "human") not in ("human", "json"):
+    output = scanned.value("--format", "human")
+    if output not in ("human", "json"):
         return None
-    options["query"] = query
-    options["limit"] = limit
+    options = {"query": query, "limit": limit, "format": output}
+    if "--config" in scanned.values:
+        options["config"] = scanned.value("--config")
     return options
 
 
