@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from linespec import fastargs
+
 _FORMATS = {"lineage": ("human", "json", "mermaid"), "ready": ("human", "json"),
             "blocked": ("human", "json")}  # fmt: skip
 
@@ -23,27 +25,23 @@ def _parse(args: Sequence[str]) -> dict[str, str] | None:
     if len(args) < 2 or args[0] != "provenance" or args[1] not in _FORMATS:
         return None
     command = args[1]
-    options = {"command": command, "format": "human"}
-    rest = list(args[2:])
-    while rest:
-        arg = rest.pop(0)
-        if command == "lineage" and arg in ("--up", "--down"):
-            options[arg[2:]] = "1"
-            continue
-        if command == "lineage" and not arg.startswith("-") and "id" not in options:
-            options["id"] = arg
-            continue
-        name, sep, value = arg.partition("=")
-        if name not in ("--format", "--depth") or (name == "--depth" and command != "lineage"):
-            return None
-        if not sep:
-            if not rest:
-                return None
-            value = rest.pop(0)
-        options[name[2:]] = value
+    lineage = command == "lineage"
+    scanned = fastargs.scan(
+        args[2:],
+        flags=("--up", "--down") if lineage else (),
+        values=("--format", "--depth") if lineage else ("--format",),
+    )
+    if scanned is None or len(scanned.positional) > (1 if lineage else 0):
+        return None
+    options = {"command": command, "format": scanned.value("--format", "human")}
+    options.update({flag[2:]: "1" for flag in scanned.flags})
+    if "--depth" in scanned.values:
+        options["depth"] = scanned.value("--depth")
+    if scanned.positional:
+        options["id"] = scanned.positional[0]
     if options["format"] not in _FORMATS[command]:
         return None
-    if command == "lineage" and (options.get("id", "db") == "db" or not _depth_ok(options)):
+    if lineage and (options.get("id", "db") == "db" or not _depth_ok(options)):
         return None
     return options
 
