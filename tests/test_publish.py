@@ -151,6 +151,7 @@ def test_clone_refuses_a_non_empty_destination(repo: Repo, release: Path, tmp_pa
     result = repo.cli("provenance", "clone", str(release), "--dir", "taken")
     assert result.exit_code == 1
     assert "not empty" in result.stderr
+    assert "Fetched version" not in result.stdout  # refused before downloading anything
     assert [p.name for p in dest.iterdir()] == ["mine.txt"]
 
 

@@ -348,3 +348,31 @@ def test_staged_lint_resolves_implements_through_the_shared_cache(
     staged = repo.cli("provenance", "lint", "--staged", "--format", "json")
     assert "PROV022" not in staged.stdout
     assert json.loads(staged.stdout)["errors"] == 0, staged.stdout
+
+
+def test_a_changed_ref_makes_the_cache_stale(repo: Repo, tmp_path: Path, cache: Path) -> None:
+    bare = make_remote(tmp_path, {BRIEF: _record_text(BRIEF)})
+    url = f"file://{bare}"
+    _configure(repo, f"    - name: team\n      url: {url}\n")
+    assert repo.cli("provenance", "sync").exit_code == 0
+    # Same URL, another ref: the cache of `main` must not pass for it.
+    _configure(repo, f"    - name: team\n      url: {url}\n      ref: nosuchbranch\n")
+    result = repo.cli("provenance", "sync")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"✗ team ({url}): ")
+    lint = repo.cli("provenance", "lint", "--format", "json")
+    assert 'Cache for shared repo \\"team\\" is stale' in lint.stdout
+
+
+def test_problems_of_a_remote_record_never_fail_this_repository(
+    repo: Repo, tmp_path: Path, cache: Path
+) -> None:
+    broken = f"id: {BRIEF}\ntitle: Theirs\nstatus: draft\ntype: brief\n"  # no intent, no author
+    bare = make_remote(tmp_path, {BRIEF: broken})
+    _configure(repo, f"    - name: team\n      url: file://{bare}\n")
+    assert repo.cli("provenance", "sync").exit_code == 0
+    result = repo.cli("provenance", "lint", "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    theirs = [i for i in json.loads(result.stdout)["issues"] if i["record_id"] == BRIEF]
+    assert theirs and {i["severity"] for i in theirs} == {"warning"}
+    assert any("intent" in i["message"] for i in theirs)

@@ -255,6 +255,7 @@ def clone(
     cwd = Path.cwd()
     dest = directory or Path(fetch.destination_name(release))
     dest = dest if dest.is_absolute() else cwd / dest
+    fetch.check_destination(dest)
     with tempfile.TemporaryDirectory(prefix="linespec-fetch-") as scratch, _bars() as bars:
         fetched = fetch.fetch_layers(release, Path(scratch), progress=_download_bar(bars))
         out.print(f"[green]✓[/] Fetched version {escape(release.version)} — all layers verified\n")

@@ -484,6 +484,12 @@ class Cloned:
     layers: list[str]
 
 
+def check_destination(dest: Path) -> None:
+    """Refuse a clone destination that holds anything, before any download starts."""
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise RefusedError(f"{dest} already exists and is not empty; choose another --dir")
+
+
 def clone(
     fetched: Fetched,
     dest: Path,
@@ -500,8 +506,7 @@ def clone(
     from linespec.core import agents, hooks, tarsafe
     from linespec.core.files import atomic_write
 
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise RefusedError(f"{dest} already exists and is not empty; choose another --dir")
+    check_destination(dest)
     staging = tarsafe.staging_dir(dest, "clone")
     done: list[str] = []
     try:

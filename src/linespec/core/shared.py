@@ -135,8 +135,15 @@ def meta_json(meta: Meta) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def is_fresh(meta: Meta | None, ttl_minutes: int, now: dt.datetime | None = None) -> bool:
-    if meta is None:
+def is_fresh(
+    meta: Meta | None, ttl_minutes: int, now: dt.datetime | None = None, *, ref: str | None = None
+) -> bool:
+    """Whether a cache is younger than the TTL and (given REF) was fetched at that ref.
+
+    The cache is keyed by URL alone (the Go tool's layout), so a changed `ref` must make
+    it stale: otherwise the old ref's records keep loading and a bad ref goes unnoticed.
+    """
+    if meta is None or (ref is not None and meta.repo_ref != ref):
         return False
     now = now or dt.datetime.now(dt.UTC)
     return now - meta.fetched_at < dt.timedelta(minutes=ttl_minutes)
@@ -148,7 +155,9 @@ def stale(config: Config) -> list[SharedRepo]:
     return [
         s.repo
         for s in sources(config)
-        if s.repo is not None and s.repo.url and not is_fresh(read_meta(s.directory.parent), ttl)
+        if s.repo is not None
+        and s.repo.url
+        and not is_fresh(read_meta(s.directory.parent), ttl, ref=s.repo.ref)
     ]
 
 
@@ -196,7 +205,7 @@ def sync(config: Config, *, force: bool = False) -> list[SyncResult]:
             results.append(SyncResult(source.label, "", Outcome.failed, error="no url configured"))
             continue
         directory = source.directory.parent
-        if not force and is_fresh(read_meta(directory), ttl):
+        if not force and is_fresh(read_meta(directory), ttl, ref=repo.ref):
             results.append(SyncResult(repo.name, shown, Outcome.fresh))
             continue
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from linespec.core.graph import RecordSet
@@ -59,11 +59,19 @@ def _finding(record: Record, rule: str, issue: Issue) -> Finding:
 
 
 def lint_record(record: Record, ctx: LintContext) -> list[Finding]:
-    return [
+    findings = [
         _finding(record, check.rule, issue)
         for check in checks_for(record)
         for issue in check(record, ctx)
     ]
+    if record.remote:
+        # Another repository's record: only that repository can fix it, so its problems
+        # are shown but never fail this one's lint or block its commits.
+        return [
+            replace(f, severity=Severity.WARNING) if f.severity is Severity.ERROR else f
+            for f in findings
+        ]
+    return findings
 
 
 def _load_findings(failures: list[LoadError], records: RecordSet[Record]) -> list[Finding]:
