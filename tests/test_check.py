@@ -288,3 +288,12 @@ def test_scope_cache_answers_and_is_never_stale(governed: Repo) -> None:
     assert staged_check(governed, f"[{REC}]")[0] == 0
     cache.write_text("{broken")
     assert staged_check(governed, f"[{REC}]")[0] == 0
+
+
+def test_help_shows_the_bracketed_tag_rich_would_read_as_markup() -> None:
+    from typer.testing import CliRunner
+
+    from linespec.cli.main import app
+
+    result = CliRunner().invoke(app, ["provenance", "check", "--help"], terminal_width=200)
+    assert "names records as [prov-YYYY-xxxxxxxx] in its message" in result.output

@@ -42,7 +42,7 @@ def check(
 ) -> None:
     """Check that changed files stay inside the scope of the records a commit names.
 
-    A commit names records as [prov-YYYY-xxxxxxxx] in its message. Exit 1 on violations.
+    A commit names records as \\[prov-YYYY-xxxxxxxx] in its message. Exit 1 on violations.
     """
     if message_file is not None and not staged:
         raise UsageError("--message-file goes with --staged")
