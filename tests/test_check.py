@@ -269,6 +269,31 @@ def test_hook_path_skips_heavy_imports_and_matches_the_full_cli(
     assert fast.stdout.rsplit("HEAVY", 1)[0] == capsys.readouterr().out
 
 
+def test_a_warm_hook_reads_no_yaml_and_sees_a_config_edit(governed: Repo) -> None:
+    governed.write(".linespec.yml", "provenance:\n  commit_tag_required: false\n")
+    stage(governed, "docs/guide.md")
+    msg = governed.path.parent / "MSG"
+    msg.write_text("Untagged work\n")
+    code = (
+        "import sys; from linespec.entry import main; rc = main(sys.argv[1:]);"
+        "print('YAML', 'yaml' in sys.modules); raise SystemExit(rc)"
+    )
+    args = [sys.executable, "-c", code, "provenance", "check", "--staged", "--message-file"]
+
+    def hook() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*args, str(msg)], cwd=governed.path, capture_output=True, text=True)
+
+    assert hook().returncode == 0  # reads the config (YAML) and remembers it
+    warm = hook()
+    assert warm.returncode == 0
+    assert warm.stdout.rstrip().endswith("YAML False")
+    # An edit is seen at once, even within the same second and at the same size.
+    governed.write(".linespec.yml", "provenance:\n  commit_tag_required: true \n")
+    edited = hook()
+    assert edited.returncode == 1
+    assert "Commit tag required" in edited.stdout
+
+
 @given(st.text(max_size=200))
 def test_message_ids_never_crash(text: str) -> None:
     ids = message_ids(text)

@@ -56,16 +56,17 @@ def _check(args: Sequence[str]) -> int | None:
     cwd = Path.cwd()
     explicit = Path(options["config"]) if "config" in options else None
     message = options.get("message_file")
-    request = checkrun.CheckRequest(
-        staged=True,
-        message_file=Path(message) if message is not None else None,
-        record=options.get("record", ""),
-    )
     try:
         staged = git.staged_files(cwd)
         configs = checkrun.configs_for(cwd, explicit, plain=True, staged_paths=staged)
         if configs is None:
             return None
+        request = checkrun.CheckRequest(
+            staged=True,
+            message_file=Path(message) if message is not None else None,
+            record=options.get("record", ""),
+            staged_paths=staged,
+        )
         result = checkrun.run(cwd, request, configs)
     except LinespecError:
         # The full CLI reports errors (with their exit codes) in one place.

@@ -52,8 +52,8 @@ def check(
     from linespec.core import checkrun
 
     cwd = Path.cwd()
-    request = checkrun.CheckRequest(staged, message_file, commit, range_, record)
     staged_paths = git.staged_files(cwd) if staged else None
+    request = checkrun.CheckRequest(staged, message_file, commit, range_, record, staged_paths)
     configs = checkrun.configs_for(cwd, config, plain=False, staged_paths=staged_paths)
     assert configs is not None
     state.root = configs[0].root

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from linespec import git
-from linespec.core import yamlread
 from linespec.core.checks import (
     CheckResult,
     Settings,
@@ -79,7 +78,7 @@ def plain_config(cwd: Path, explicit: Path | None = None) -> CheckConfig | None:
     if source.name != CONFIG_NAME and explicit is None:
         return None
     try:
-        data = yamlread.read_document(source).data
+        data = _config_data(source, root)
     except LinespecError:
         return None
     if data is None:
@@ -97,6 +96,36 @@ def plain_config(cwd: Path, explicit: Path | None = None) -> CheckConfig | None:
         if accepts is None or not accepts(value):
             return None
     return _config(root, source, present)
+
+
+# The commit hook reads `.linespec.yml` on every commit; PyYAML's import alone costs more
+# than the rest of reading it. The parsed document is remembered (marshal) under the file's
+# identity, taken before the file is read, so an edit in between leaves it stale, not wrong.
+_CONFIG_CACHE = "config.marshal"
+
+
+def _config_data(source: Path, root: Path) -> Any:
+    from linespec.core import scopecache
+    from linespec.core.configfile import STATE_DIR
+
+    try:
+        info = source.stat()
+    except OSError:
+        info = None
+    if info is None:
+        from linespec.core import yamlread
+
+        return yamlread.read_document(source).data  # reports the file's problem
+    cache = root / STATE_DIR / _CONFIG_CACHE
+    key = (str(source), (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    hit = scopecache.read_fast(cache, key)
+    if hit is not None:
+        return hit[0]
+    from linespec.core import yamlread
+
+    data = yamlread.read_document(source).data
+    scopecache.write_fast(cache, key, (data,))
+    return data
 
 
 def _config(root: Path, source: Path | None, section: dict[str, Any]) -> CheckConfig:
@@ -176,6 +205,8 @@ class CheckRequest(NamedTuple):
     commit: str = "HEAD"
     range: str = ""
     record: str = ""
+    # The staged paths when the caller already asked git for them (to pick configs).
+    staged_paths: list[str] | None = None
 
 
 def run(cwd: Path, request: CheckRequest, configs: list[CheckConfig]) -> CheckResult:
@@ -192,7 +223,7 @@ def run(cwd: Path, request: CheckRequest, configs: list[CheckConfig]) -> CheckRe
             else:
                 head = resolve(root, "HEAD")
                 message = git.commit_message(root, head).strip()
-            result = check_staged(root, records, settings, message)
+            result = check_staged(root, records, settings, message, request.staged_paths)
         elif request.range:
             result = check_range(root, records, settings, request.range)
         else:

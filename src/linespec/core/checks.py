@@ -336,12 +336,17 @@ def _implemented_message(record_id: str) -> str:
 
 
 def check_staged(
-    root: Path, records: RecordSet[ScopeRecord], settings: Settings, message: str
+    root: Path,
+    records: RecordSet[ScopeRecord],
+    settings: Settings,
+    message: str,
+    staged_paths: list[str] | None = None,
 ) -> CheckResult:
     """The commit-msg check (§7.3): staged files against the records the message names."""
     result = CheckResult("staged")
     ids = message_ids(message, settings.comment_char)
-    staged = [f for f in git.staged_files(root) if not is_path_excluded(f, settings.exclude_paths)]
+    paths = git.staged_files(root) if staged_paths is None else staged_paths
+    staged = [f for f in paths if not is_path_excluded(f, settings.exclude_paths)]
     if not ids:
         if settings.commit_tag_required and staged:
             result.violations.append(
