@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -105,3 +107,55 @@ def test_readme_rule_table_is_current() -> None:
     assert text[start:end] == markdown_table(), (
         "README's rule table is stale: regenerate it from linespec.core.lint.catalogue"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--format", "json"),
+        ("--format=sarif",),
+        ("--format", "github"),
+        ("--format", "human", "--all"),
+        ("--warn",),
+        ("--exit-zero", "--format", "json"),
+        ("--strict-warnings", "--enforcement", "strict"),
+        ("--record", "prov-2026-0000000a", "--info"),
+        ("-c", "services/legacy/.linespec.yml", "--format", "json"),
+    ],
+)
+def test_the_fast_path_and_the_typer_command_agree(
+    repo: Repo,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+) -> None:
+    from linespec.cli.lintrun import run as fast
+    from linespec.cli.main import run as full
+
+    every_rule(repo)
+    monkeypatch.chdir(repo.path)
+    argv = ["provenance", "lint", *args]
+    capsys.readouterr()
+    fast_code = fast(argv)
+    fast_out = capsys.readouterr()
+    full_code = full(argv)
+    full_out = capsys.readouterr()
+    assert fast_code is not None, "the fast path declined"
+    assert (fast_code, fast_out.out, fast_out.err) == (full_code, full_out.out, full_out.err)
+
+
+def test_lint_json_does_not_load_typer(repo: Repo) -> None:
+    every_rule(repo)
+    code = (
+        "import sys; from linespec.entry import main; rc = main(sys.argv[1:]);"
+        "print('HEAVY', sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules));"
+        "raise SystemExit(rc)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "provenance", "lint", "--format", "json"],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stdout.rstrip().endswith("HEAVY []")

@@ -22,6 +22,7 @@ _FAST_PATHS = {
     "ready": "linespec.core.lineage.fast",
     "blocked": "linespec.core.lineage.fast",
     "search": "linespec.core.search.fastcli",
+    "lint": "linespec.cli.lintrun",
 }
 
 
@@ -35,7 +36,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     fast = _FAST_PATHS.get(args[1]) if len(args) > 1 else None
     if fast is not None:
+        import gc
         import importlib
+
+        # As in the full CLI: one short burst of allocation with almost no cycles.
+        gc.disable()
 
         code: int | None = importlib.import_module(fast).run(args)
         if code is not None:

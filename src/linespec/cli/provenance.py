@@ -271,61 +271,24 @@ def lint(
     run. With several .linespec.yml files below the current directory (a monorepo) and no
     --config, every one of them is linted.
     """
-    import os
+    from linespec.cli.lintrun import LintOptions, execute
 
-    from linespec.core.lint.finding import Severity
-    from linespec.core.lint.runner import run_lint
-
-    if enforcement and enforcement not in ("none", "warn", "strict"):
-        raise UsageError(f'unknown --enforcement "{enforcement}": use none, warn or strict')
-    if output is LintFormat.auto:
-        under_actions = os.environ.get("GITHUB_ACTIONS") == "true"
-        output = LintFormat.github if under_actions else LintFormat.human
-    run = run_lint(
-        Path.cwd(),
-        config_path=config,
-        enforcement=enforcement or None,
-        only=record or None,
-        staged=staged,
+    code = execute(
+        LintOptions(
+            record=record,
+            enforcement=enforcement,
+            output=output.value,
+            warn=warn,
+            info=info,
+            show_all=show_all,
+            staged=staged,
+            exit_zero=exit_zero,
+            strict_warnings=strict_warnings,
+            config=config,
+        )
     )
-    state.root = run.root
-    for cfg, _ in run.reports:
-        for warning in cfg.warnings:
-            sys.stderr.write(f"warning: {warning}\n")
-    report = run.merged()
-    if output is LintFormat.json:
-        from linespec.render import jsonout, lint_json
-
-        sys.stdout.write(jsonout.dumps(lint_json.payload(report, run.root)))
-    elif output is LintFormat.sarif:
-        from linespec.render import jsonout, sarif
-        from linespec.render.relpath import relative
-
-        folder = relative(run.reports[0][0].provenance_dir, run.root)
-        sys.stdout.write(jsonout.dumps(sarif.document(report, run.root, folder)))
-    elif output is LintFormat.github:
-        from linespec.render import github
-
-        sys.stdout.write(github.render(report, run.root))
-    else:
-        from linespec.render import console, human
-
-        if show_all:
-            shown = list(Severity)
-        elif warn:
-            shown = [Severity.WARNING]
-        elif info:
-            shown = [Severity.HINT]
-        else:
-            shown = [Severity.ERROR]
-        out = console.stdout()
-        for cfg, part in run.reports:
-            if len(run.reports) > 1:
-                out.print(f"\nConfig: {cfg.source}")
-            human.lint_report(out, part, run.root, shown)
-    failing = report.errors or (strict_warnings and report.warnings)
-    if failing and not exit_zero:
-        raise typer.Exit(EXIT_PROBLEMS)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command(
