@@ -200,6 +200,96 @@ def test_a_corrupt_index_is_rebuilt_with_a_warning(repo: Repo, content: bytes) -
     assert "rebuilding" not in repo.cli("provenance", "search", "invoice").stderr
 
 
+DAMAGE = [
+    "DROP TABLE docs",
+    "DELETE FROM docs_data",
+    "DELETE FROM records",
+    "UPDATE records SET fields = '{bad'",
+    "UPDATE records SET fields = NULL",
+    "UPDATE records SET fields = '[1]'",
+    "UPDATE records SET title = NULL",
+]
+
+
+def _damage(repo: Repo, statement: str) -> Path:
+    index = repo.path / ".linespec" / "search.sqlite"
+    db = sqlite3.connect(index)
+    db.execute(statement)
+    db.commit()
+    db.close()
+    return index
+
+
+@pytest.mark.parametrize("statement", DAMAGE)
+def test_a_partly_damaged_index_is_rebuilt_by_search(repo: Repo, statement: str) -> None:
+    _records(repo)
+    assert repo.run("provenance", "search", "redis").exit_code == 0
+    index = _damage(repo, statement)
+    # As a subprocess: the fast path must not leak a traceback either.
+    result = repo.run("provenance", "search", "redis")
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "warning: rebuilding the search index" in result.stderr
+    assert "1. prov-2026-aaaa0001" in result.stdout
+    assert sqlite3.connect(index).execute("SELECT count(*) FROM docs").fetchone() == (3,)
+    again = repo.run("provenance", "search", "redis")
+    assert again.stderr == ""
+    assert "1. prov-2026-aaaa0001" in again.stdout
+
+
+@pytest.mark.parametrize("statement", DAMAGE[:4])
+def test_audit_on_a_damaged_index_rebuilds_and_exits_zero(repo: Repo, statement: str) -> None:
+    _records(repo)
+    assert repo.cli("provenance", "search", "redis").exit_code == 0
+    _damage(repo, statement)
+    result = repo.cli("provenance", "audit", "Moved sessions to Redis")
+    assert result.exit_code == 0, result.stderr
+    assert "rebuilding the search index" in result.stderr
+    assert "• prov-2026-aaaa0001" in result.stdout
+
+
+@pytest.mark.parametrize("statement", DAMAGE[:5])
+def test_index_force_recreates_a_damaged_index(repo: Repo, statement: str) -> None:
+    _records(repo)
+    assert repo.cli("provenance", "search", "redis").exit_code == 0
+    index = _damage(repo, statement)
+    before = index.stat().st_ino
+    result = repo.cli("provenance", "index", "--force")
+    assert result.exit_code == 0, result.stderr
+    assert "✓ Lexical index up to date (.linespec/search.sqlite): 3 record(s); " in result.stdout
+    assert index.stat().st_ino != before  # a new file, not the old one patched
+    assert "1. prov-2026-aaaa0001" in repo.cli("provenance", "search", "redis").stdout
+
+
+def test_an_index_that_stays_damaged_is_one_error_line(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linespec.core.search.lexical import Index
+
+    _records(repo)
+
+    def broken(self: Index, terms: list[str], limit: int) -> list[object]:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(Index, "_search", broken)
+    result = repo.cli("provenance", "search", "redis")
+    assert result.exit_code == 2
+    assert result.stderr.count("rebuilding the search index") == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("error: ")
+    assert "search index" in result.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in result.stderr
+    audit = repo.cli("provenance", "audit", "redis")
+    assert audit.exit_code == 0
+    assert "✓ Audit advisory completed with warnings" in audit.stdout
+
+
+def test_search_in_a_new_repository_keeps_the_index_out_of_git(repo: Repo) -> None:
+    _records(repo)
+    assert repo.cli("provenance", "search", "redis").exit_code == 0
+    assert (repo.path / ".linespec" / ".gitignore").is_file()
+    assert ".linespec" not in repo.git("status", "--porcelain")
+
+
 def test_an_index_from_another_version_is_rebuilt(repo: Repo) -> None:
     _records(repo)
     index = repo.path / ".linespec" / "search.sqlite"
@@ -237,7 +327,8 @@ def test_audit_lists_related_records_and_exits_zero(repo: Repo) -> None:
     _records(repo)
     result = repo.cli("provenance", "audit", "--description", "Added retries to the HTTP client")
     assert result.exit_code == 0
-    assert "[ADVISORY] Semantic Audit Results" in result.stdout
+    assert "\n[ADVISORY] Audit Results\n(Lexical index: 3 records, BM25 ranking)\n" in result.stdout
+    assert "Semantic" not in result.stdout
     assert "• prov-2026-aaaa0003" in result.stdout
     assert "  Key constraints:\n    - Never retry non-idempotent requests" in result.stdout
     assert result.stdout.rstrip().endswith("✓ Audit advisory completed (exit 0)")

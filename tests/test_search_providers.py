@@ -149,6 +149,9 @@ def test_voyage_index_then_search(repo: Repo, api: FakeApi) -> None:
     # The draft has no vector but its words match: found by the lexical index.
     assert "prov-2026-bbbb0003" in search.stdout
 
+    audit = repo.cli("provenance", "audit", "invoices printed for finance")
+    assert "\n[ADVISORY] Semantic Audit Results\n(Similarity threshold: 0.30)\n" in audit.stdout
+
     again = repo.cli("provenance", "index")
     assert "✓ All implemented records already have embeddings." in again.stdout
 
@@ -205,6 +208,8 @@ def test_a_failing_api_fails_index_but_keeps_the_store(
     audit = repo.cli("provenance", "audit", "invoices")
     assert audit.exit_code == 0
     assert "prov-2026-bbbb0002" in audit.stdout
+    # Ranked by words only: the heading does not claim a semantic audit.
+    assert "\n[ADVISORY] Audit Results\n(Lexical index: 3 records, BM25 ranking)\n" in audit.stdout
 
 
 def test_a_server_that_is_not_there(repo: Repo, api: FakeApi) -> None:

@@ -79,7 +79,8 @@ def audit(answer: Answer) -> str:
             f"{_threshold_line(answer)}\n"
             "Your changes do not appear to conflict with any prior decisions.\n"
         )
-    lines = ["", "[ADVISORY] Semantic Audit Results", _threshold_line(answer), RULE, ""]
+    kind = "Audit" if answer.threshold is None else "Semantic Audit"
+    lines = ["", f"[ADVISORY] {kind} Results", _threshold_line(answer), RULE, ""]
     lines += [
         "These records may relate to your change. Review them for conflicts:",
         "  a change that contradicts a constraint needs a new record that supersedes it.",

@@ -2,8 +2,9 @@
 
 `.linespec/search.sqlite` is a cache: every query first compares each record file's size,
 mtime and inode with what was indexed and re-reads only the files that changed, so
-results are never stale; a corrupt or foreign file is replaced with a warning. BM25 ranks
-the matches, with the title weighing most.
+results are never stale. A corrupt or foreign file, or one damaged later (a missing
+table, a row that does not decode), is rebuilt from the record files with a warning. BM25
+ranks the matches, with the title weighing most.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import json
 import marshal
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from linespec.core.recordfiles import is_record_file
 from linespec.core.search import text as textmod
@@ -38,6 +39,11 @@ CREATE VIRTUAL TABLE docs USING fts5(
 """
 
 Stamp = tuple[int, int, int]
+T = TypeVar("T")
+
+# What a damaged index raises: SQLite's own errors (a dropped table, a broken FTS5 shadow
+# table, a malformed page) and rows that no longer decode.
+_DAMAGE = (sqlite3.Error, ValueError, TypeError, KeyError)
 
 
 @dataclass(frozen=True)
@@ -128,12 +134,32 @@ def _doc(path: str, data: dict[str, Any]) -> Doc:
     )
 
 
+def _row_doc(record_id: object, title: object, status: object, fields: object) -> Doc:
+    """The Doc of a `records` row; ValueError or TypeError when the row is damaged."""
+    data = json.loads(fields) if isinstance(fields, str) else None
+    if not (
+        isinstance(record_id, str)
+        and isinstance(title, str)
+        and isinstance(status, str)
+        and isinstance(data, dict)
+    ):
+        raise TypeError(f"record {record_id!r} does not decode")
+    return Doc(record_id, title, status, data)
+
+
 class Index:
-    """An open `search.sqlite`; use as a context manager."""
+    """An open `search.sqlite`; use as a context manager.
+
+    Every public method runs through `_guarded`: an index found damaged while in use is
+    rebuilt from the record files once and the operation retried, so a cache can never
+    be why a command fails.
+    """
 
     def __init__(self, path: Path | None, warn: Callable[[str], None]) -> None:
         self.path = path
         self._warn = warn
+        # The record directories of the last refresh: what a rebuilt index is refilled from.
+        self._directories: list[Path] | None = None
         self.db = self._open()
 
     def __enter__(self) -> Index:
@@ -146,10 +172,12 @@ class Index:
         self.db.close()
 
     def _open(self) -> sqlite3.Connection:
+        from linespec.core.parsecache import ensure_state_dir
+
         if self.path is None:
             return self._create(":memory:")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_state_dir(self.path.parent)
             size = self.path.stat().st_size if self.path.exists() else 0
         except OSError as exc:
             self._warn(f"cannot use {self.path} ({exc.strerror or exc}); using a temporary index")
@@ -170,6 +198,12 @@ class Index:
             except sqlite3.DatabaseError as exc:
                 reason = f"it is unreadable ({exc})"
             self._warn(f"rebuilding the search index {self.path}: {reason}")
+        return self._fresh()
+
+    def _fresh(self) -> sqlite3.Connection:
+        """A new, empty index file in place of the old one (in memory if it cannot be written)."""
+        if self.path is None:
+            return self._create(":memory:")
         try:
             # A fresh file beside the old one replaces it in one step: a concurrent reader
             # keeps the file it opened, and nothing is ever half-initialised.
@@ -189,11 +223,47 @@ class Index:
         db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
         return db
 
+    def _replace(self, memory: bool) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+        self.db = self._create(":memory:") if memory else self._fresh()
+
+    def _guarded(self, op: Callable[[], T], refill: bool = True) -> T:
+        """OP; if the index proves damaged, OP again on one rebuilt from the record files.
+
+        The file is rebuilt once; if it is still unusable, an in-memory index answers; if
+        even that fails, one error. REFILL: re-read the records before retrying (an
+        operation that is itself a refresh does that anyway).
+        """
+        failure: Exception | None = None
+        for attempt in range(3):
+            try:
+                if failure is not None:
+                    memory = attempt == 2 or self.path is None
+                    if memory:
+                        self._warn(
+                            f"the search index is unusable ({failure}); using a temporary index"
+                        )
+                    else:
+                        self._warn(
+                            f"rebuilding the search index {self.path}: it is damaged ({failure})"
+                        )
+                    self._replace(memory)
+                    if refill and self._directories is not None:
+                        self._refresh(self._directories)
+                return op()
+            except _DAMAGE as exc:
+                failure = exc
+        raise LinespecError(f"cannot use the search index: {failure}", path=self.path)
+
     # -- small key/value store (the warm config, for instance) ---------------------------
 
     def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return str(row[0]) if row is not None else None
+        def get() -> str | None:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return str(row[0]) if row is not None else None
+
+        return self._guarded(get)
 
     def set_meta(self, key: str, value: str) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -209,17 +279,41 @@ class Index:
         dry_run: bool = False,
         progress: Callable[[int, int], None] | None = None,
     ) -> Refresh:
-        """Bring the index in line with the record files; only changed files are read."""
+        """Bring the index in line with the record files; only changed files are read.
+
+        FORCE recreates the index file and reads every record again."""
+        self._directories = directories
+        return self._guarded(
+            lambda: self._refresh(directories, force=force, dry_run=dry_run, progress=progress),
+            refill=False,
+        )
+
+    def _refresh(
+        self,
+        directories: list[Path],
+        *,
+        force: bool = False,
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Refresh:
         found = scan(directories)
         if not force and not dry_run and found == self._stamps():
             # The common case, answered without reading the records table.
             result = Refresh(total=len(found))
             self._collect_failures(result)
             return result
-        known = {
-            row[0]: (row[1], (row[2], row[3], row[4]), row[5])
-            for row in self.db.execute("SELECT path, rowid, size, mtime, ino, id FROM records")
-        }
+        try:
+            known = {
+                row[0]: (row[1], (row[2], row[3], row[4]), row[5])
+                for row in self.db.execute("SELECT path, rowid, size, mtime, ino, id FROM records")
+            }
+        except _DAMAGE:
+            if not force or dry_run:
+                raise
+            known = {}  # about to be rebuilt anyway; only the report loses "updated"
+        if force and not dry_run:
+            # From scratch: nothing of the old file, damaged or not, is kept.
+            self._replace(memory=False)
         result = Refresh(total=len(found))
         stale = [p for p, stamp in found.items() if force or known.get(p, (0, None))[1] != stamp]
         gone = [p for p in known if p not in found]
@@ -262,10 +356,7 @@ class Index:
                 progress(done, len(stale))
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            if force:
-                self.db.execute("DELETE FROM docs")
-                self.db.execute("DELETE FROM records")
-            drop = [(p,) for p in gone] + [(p,) for p in stale if not force]
+            drop = [(p,) for p in gone] + [(p,) for p in stale]
             self.db.executemany(
                 "DELETE FROM docs WHERE rowid = (SELECT rowid FROM records WHERE path = ?)", drop
             )
@@ -283,7 +374,9 @@ class Index:
             )
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite may have rolled back already (on a corrupt page, for one).
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
             raise
         self._collect_failures(result)
         return result
@@ -304,19 +397,28 @@ class Index:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def docs(self) -> Iterator[Doc]:
-        for record_id, title, status, fields in self.db.execute(
-            "SELECT id, title, status, fields FROM records WHERE id IS NOT NULL ORDER BY id"
-        ):
-            yield Doc(record_id, title, status, json.loads(fields))
+    def docs(self) -> list[Doc]:
+        return self._guarded(
+            lambda: [
+                _row_doc(*row)
+                for row in self.db.execute(
+                    "SELECT id, title, status, fields FROM records WHERE id IS NOT NULL ORDER BY id"
+                )
+            ]
+        )
 
     def count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM docs").fetchone()[0])
+        return self._guarded(
+            lambda: int(self.db.execute("SELECT count(*) FROM docs").fetchone()[0])
+        )
 
     def search(self, terms: list[str], limit: int) -> list[Hit]:
         """The best LIMIT records matching any of TERMS, best first, with what matched."""
         if not terms or limit <= 0:
             return []
+        return self._guarded(lambda: self._search(terms, limit))
+
+    def _search(self, terms: list[str], limit: int) -> list[Hit]:
         # Every term is a run of letters and digits, quoted: FTS5 operators in a query
         # (`NEAR`, `AND`, `*`, `:`, `-`, quotes) are words or nothing, never syntax.
         expression = " OR ".join(f'"{t}"' for t in terms)
@@ -338,7 +440,7 @@ class Index:
             ):
                 matched[rowid].append(term)
         meta = {
-            row[0]: Doc(row[1], row[2], row[3], json.loads(row[4]))
+            row[0]: _row_doc(*row[1:])
             for row in self.db.execute(
                 f"SELECT rowid, id, title, status, fields FROM records WHERE rowid IN ({marks})",
                 ids,
