@@ -7,12 +7,14 @@ by `build_fixture`; its PROV-JSON export is checked in as
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -257,6 +259,22 @@ def test_turtle_and_json_ld_are_one_graph_with_shortcut_triples(shop: Repo) -> N
     assert set(graph.objects(None, PROV.hadPlan)) == {a, b, c}
 
 
+@pytest.mark.parametrize("output", ["turtle", "jsonld", "prov-json", "prov-n"])
+def test_export_is_byte_stable_across_runs(shop: Repo, output: str) -> None:
+    # Another hash seed reorders every set: what came out in set order would show.
+    runs = {
+        shop.run(
+            "provenance", "export", "--format", output, "--include-commits", "all",
+            env={"PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }  # fmt: skip
+    assert len(runs) == 1
+    [text] = runs
+    assert "prov-2026-cccccccc" in text
+    assert "_:N" not in text  # no blank node named at random
+
+
 @pytest.mark.parametrize(
     ("url", "namespace"),
     [
@@ -437,6 +455,104 @@ def test_corrupt_index_is_rebuilt(shop: Repo) -> None:
     assert "prov-2026-cccccccc" in result.stdout
     with sqlite3.connect(index) as conn:
         assert conn.execute("SELECT count(*) FROM records").fetchone() == (3,)
+
+
+DAMAGES = [
+    "DROP TABLE records",
+    "DROP TABLE edges",
+    "DROP TABLE agents",
+    "ALTER TABLE commits RENAME TO old_commits",
+    "DROP INDEX changes_sha",
+    "DELETE FROM commits",
+    "DELETE FROM edges",
+]
+QUERIES = [
+    ("provenance", "ready"),
+    ("provenance", "blocked", "--format", "json"),
+    ("provenance", "lineage", C),
+    ("provenance", "agents", "--format", "json"),
+    ("provenance", "activities", B, "--format", "json"),
+    ("provenance", "export", "--include-commits", "all"),
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_damaged_index_is_rebuilt_with_a_warning(shop: Repo, damage: str) -> None:
+    index = shop.path / ".linespec" / "lineage.sqlite"
+    clean = {args: shop.cli(*args).stdout for args in QUERIES}
+    for args in QUERIES:
+        with contextlib.closing(sqlite3.connect(index)) as conn:
+            conn.execute(damage)
+            conn.commit()
+        result = shop.cli(*args)
+        assert (result.exit_code, result.stdout) == (0, clean[args]), (args, result.stderr)
+        assert f"warning: {index} was damaged (" in result.stderr, args
+        assert "rebuilt it" in result.stderr
+        status = json.loads(
+            shop.cli("provenance", "lineage", "db", "status", "--format", "json").stdout
+        )
+        assert (status["fresh"], status["damage"]) == (True, ""), args
+
+
+def test_db_status_names_the_damage(shop: Repo) -> None:
+    shop.cli("provenance", "lineage", "db", "rebuild")
+    index = shop.path / ".linespec" / "lineage.sqlite"
+    with contextlib.closing(sqlite3.connect(index)) as conn:
+        conn.execute("DELETE FROM commits")
+        conn.commit()
+    data = json.loads(shop.cli("provenance", "lineage", "db", "status", "--format", "json").stdout)
+    assert data["fresh"] is False
+    assert data["damage"] == "commits has 0 rows, but 6 were written"
+    with contextlib.closing(sqlite3.connect(index)) as conn:
+        conn.execute("ALTER TABLE agents RENAME TO people")
+        conn.commit()
+    result = shop.cli("provenance", "lineage", "db", "status")
+    assert result.exit_code == 0
+    assert "damaged (missing: agents; unexpected: people); any query rebuilds it" in result.stdout
+
+
+def test_fast_path_leaves_a_damaged_index_to_the_full_cli(shop: Repo) -> None:
+    expected = shop.cli("provenance", "ready").stdout
+    with contextlib.closing(sqlite3.connect(shop.path / ".linespec" / "lineage.sqlite")) as conn:
+        conn.execute("DROP TABLE records")
+        conn.commit()
+    code, out, err, heavy = fast(shop.path, "provenance", "ready")
+    assert (code, out) == (0, expected)
+    assert "was damaged (missing: records); rebuilt it" in err
+    assert "typer" in heavy
+    assert fast(shop.path, "provenance", "ready")[2:] == ("", [])
+
+
+def test_a_query_failing_on_the_index_rebuilds_it_once(
+    shop: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linespec.core.lineage import queries
+
+    expected = shop.cli("provenance", "ready").stdout
+    (shop.path / ".linespec" / "lineage.sqlite").unlink()  # the full CLI, not the fast path
+    real = queries.ready_and_blocked
+    calls = []
+
+    def flaky(conn: sqlite3.Connection) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+        calls.append(conn)
+        if len(calls) == 1:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return real(conn)
+
+    monkeypatch.setattr(queries, "ready_and_blocked", flaky)
+    result = shop.cli("provenance", "ready")
+    assert (result.exit_code, result.stdout) == (0, expected)
+    assert "was damaged (database disk image is malformed); rebuilt it" in result.stderr
+    assert len(calls) == 2
+
+    def broken(conn: sqlite3.Connection) -> None:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(queries, "ready_and_blocked", broken)
+    result = shop.cli("provenance", "blocked")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 2  # the warning, then one error line
+    assert "the lineage index just built fails: database disk image is malformed" in result.stderr
 
 
 def test_locked_index_is_rebuilt(shop: Repo) -> None:

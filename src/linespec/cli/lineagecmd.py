@@ -4,23 +4,30 @@ Every command answers from the derived index `.linespec/lineage.sqlite`, rebuilt
 first when the records, the config or HEAD changed since it was built. `lineage`,
 `ready` and `blocked` on a fresh index are answered before typer loads, by
 `linespec.core.lineage.fast`; these functions are what runs otherwise, printing through
-the same code.
+the same code. A query that the index fails in a way its checks did not show (SQLite
+reports it damaged) rebuilds it once, with a warning, and asks again.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from linespec.cli.provenance import ConfigOption, app
 
 if TYPE_CHECKING:
+    from prov.model import ProvDocument
+
     from linespec.core.config import Config
+
+
+T = TypeVar("T")
 
 
 class LineageFormat(StrEnum):
@@ -61,25 +68,40 @@ def _config(config: Path | None) -> Config:
     return loaded
 
 
-def _index(config: Path | None) -> tuple[Config, sqlite3.Connection]:
+def _query(config: Path | None, ask: Callable[[Config, sqlite3.Connection], T]) -> T:
+    """What ASK answers from a fresh index, rebuilding it once if SQLite fails."""
     from linespec.core.lineage import index
+    from linespec.errors import StorageError
 
     loaded = _config(config)
     conn, note = index.ensure(loaded, loaded.root)
     if note:
         sys.stderr.write(f"warning: {note}\n")
-    return loaded, conn
+    try:
+        return ask(loaded, conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        path = index.index_path(loaded.root)
+        sys.stderr.write(f"warning: {path} was damaged ({exc}); rebuilt it\n")
+        conn = index.rebuilt(loaded, loaded.root)
+        try:
+            return ask(loaded, conn)
+        except sqlite3.DatabaseError as again:
+            raise StorageError(f"the lineage index just built fails: {again}", path=path) from None
+    finally:
+        conn.close()
 
 
-def _warn_shallow(conn: sqlite3.Connection) -> None:
+def _shallow_warning(conn: sqlite3.Connection) -> str:
     from linespec.core.lineage import index
 
-    if index.read_meta(conn).get("shallow") == "1":
-        sys.stderr.write(
-            "warning: this is a shallow clone: commits before where its history is cut are "
-            "missing, so agents and activities stop there and no creation is guessed "
-            "(run `git fetch --unshallow`, then this command again)\n"
-        )
+    if index.read_meta(conn).get("shallow") != "1":
+        return ""
+    return (
+        "warning: this is a shallow clone: commits before where its history is cut are "
+        "missing, so agents and activities stop there and no creation is guessed "
+        "(run `git fetch --unshallow`, then this command again)\n"
+    )
 
 
 @app.command(
@@ -134,15 +156,18 @@ def lineage(
     from linespec.core.lineage import fast
     from linespec.errors import RecordNotFoundError
 
-    _, conn = _index(config)
     options = {"command": "lineage", "id": record_id, "format": output.value}
     options |= {name: "1" for name, on in (("up", up), ("down", down)) if on}
     if depth is not None:
         options["depth"] = str(depth)
-    out = fast.answer(conn, options)
-    if out is None:
-        raise RecordNotFoundError(record_id)
-    sys.stdout.write(out)
+
+    def ask(_: Config, conn: sqlite3.Connection) -> str:
+        out = fast.answer(conn, options)
+        if out is None:
+            raise RecordNotFoundError(record_id)
+        return out
+
+    sys.stdout.write(_query(config, ask))
 
 
 def _db(action: str, output: LineageFormat, config: Path | None) -> None:
@@ -159,6 +184,7 @@ def _db(action: str, output: LineageFormat, config: Path | None) -> None:
         "exists": found.exists,
         "readable": found.readable,
         "fresh": found.fresh,
+        "damage": found.damage,
         "head": found.meta.get("head", ""),
         "shallow": found.meta.get("shallow") == "1",
         "commits_read": int(found.meta.get("commits_seen", "0")),
@@ -168,9 +194,14 @@ def _db(action: str, output: LineageFormat, config: Path | None) -> None:
     if output is LineageFormat.json:
         sys.stdout.write(render.to_json(data))
         return
-    state = "fresh" if found.fresh else ("stale" if found.readable else "missing or unreadable")
+    if found.damage:
+        state = f"damaged ({found.damage}); any query rebuilds it"
+    elif found.readable:
+        state = "fresh" if found.fresh else "stale"
+    else:
+        state = "missing or unreadable"
     lines = [f"{found.path}: {state}"]
-    if found.readable:
+    if found.readable and not found.damage:
         counts = ", ".join(f"{n} {name}" for name, n in found.counts.items())
         lines.append(f"  {counts}; {data['commits_read']} commits read")
         if data["shallow"]:
@@ -190,8 +221,8 @@ def ready(output: FormatOption = ListFormat.human, config: ConfigOption = None) 
     """
     from linespec.core.lineage import fast
 
-    _, conn = _index(config)
-    sys.stdout.write(fast.answer(conn, {"command": "ready", "format": output.value}) or "")
+    options = {"command": "ready", "format": output.value}
+    sys.stdout.write(_query(config, lambda _, conn: fast.answer(conn, options) or ""))
 
 
 @app.command(
@@ -207,8 +238,8 @@ def blocked(output: FormatOption = ListFormat.human, config: ConfigOption = None
     """
     from linespec.core.lineage import fast
 
-    _, conn = _index(config)
-    sys.stdout.write(fast.answer(conn, {"command": "blocked", "format": output.value}) or "")
+    options = {"command": "blocked", "format": output.value}
+    sys.stdout.write(_query(config, lambda _, conn: fast.answer(conn, options) or ""))
 
 
 def _known(conn: sqlite3.Connection, record_id: str | None) -> None:
@@ -239,12 +270,13 @@ def agents(
     from linespec.core.lineage import queries
     from linespec.render import lineage as render
 
-    _, conn = _index(config)
-    _known(conn, record_id)
-    _warn_shallow(conn)
-    found = queries.agents(conn, record_id)
-    text = render.to_json(found) if output is ListFormat.json else render.agents_text(found)
-    sys.stdout.write(text)
+    def ask(_: Config, conn: sqlite3.Connection) -> str:
+        _known(conn, record_id)
+        found = queries.agents(conn, record_id)
+        sys.stderr.write(_shallow_warning(conn))
+        return render.to_json(found) if output is ListFormat.json else render.agents_text(found)
+
+    sys.stdout.write(_query(config, ask))
 
 
 @app.command(
@@ -266,13 +298,13 @@ def activities(
     from linespec.core.lineage import queries
     from linespec.render import lineage as render
 
-    _, conn = _index(config)
-    _known(conn, record_id)
-    _warn_shallow(conn)
-    found = queries.activities(conn, record_id)
-    sys.stdout.write(
-        render.to_json(found) if output is ListFormat.json else render.activities_text(found)
-    )
+    def ask(_: Config, conn: sqlite3.Connection) -> str:
+        _known(conn, record_id)
+        found = queries.activities(conn, record_id)
+        sys.stderr.write(_shallow_warning(conn))
+        return render.to_json(found) if output is ListFormat.json else render.activities_text(found)
+
+    sys.stdout.write(_query(config, ask))
 
 
 @app.command(
@@ -302,12 +334,16 @@ def export(
     from linespec import git
     from linespec.core.lineage import export as prov_export
 
-    loaded, conn = _index(config)
-    if include_commits is not IncludeCommits.none:
-        _warn_shallow(conn)
-    configured = loaded.settings.lineage.namespace
-    namespace = prov_export.normalise_namespace(
-        configured or prov_export.namespace_from_remote(git.remote_url(loaded.root), loaded.root)
-    )
-    doc = prov_export.build(conn, namespace, include_commits.value)
-    prov_export.write(doc, output.value, sys.stdout)
+    def ask(loaded: Config, conn: sqlite3.Connection) -> ProvDocument:
+        configured = loaded.settings.lineage.namespace
+        namespace = prov_export.normalise_namespace(
+            configured
+            or prov_export.namespace_from_remote(git.remote_url(loaded.root), loaded.root)
+        )
+        doc = prov_export.build(conn, namespace, include_commits.value)
+        if include_commits is not IncludeCommits.none:
+            sys.stderr.write(_shallow_warning(conn))
+        return doc
+
+    # Written after the index is closed: the document holds all it needs.
+    prov_export.write(_query(config, ask), output.value, sys.stdout)

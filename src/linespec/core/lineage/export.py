@@ -2,12 +2,16 @@
 
 The `prov` package builds the document and writes PROV-JSON and PROV-N; its PROV-O
 encoder gives an rdflib graph, to which the plain shortcut triple of every qualified
-relation is added before rdflib writes Turtle or JSON-LD.
+relation is added before rdflib writes Turtle or JSON-LD. Both come out byte for byte the
+same for the same repository: each qualified relation's blank node is named after its
+content, and the JSON-LD nodes and values are sorted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -18,6 +22,7 @@ from linespec.core.lineage.history import ZERO
 if TYPE_CHECKING:
     from prov.model import ProvDocument
     from rdflib import Graph
+    from rdflib.term import Node
 
 VOCABULARY = "urn:linespec:lineage:"
 AGENT_NAMESPACE = "urn:uuid:"
@@ -188,7 +193,7 @@ def rdf_graph(doc: ProvDocument) -> Graph:
     from prov.serializers.provrdf import ProvRDFSerializer
     from rdflib.namespace import PROV
 
-    graph = ProvRDFSerializer(doc).encode_container(doc)
+    graph = _named_blank_nodes(ProvRDFSerializer(doc).encode_container(doc))
     for qualifier, (influencer, shortcut) in _SHORTCUTS.items():
         for subject, _, node in list(graph.triples((None, PROV[qualifier], None))):
             for target in graph.objects(node, PROV[influencer]):
@@ -200,6 +205,67 @@ def rdf_graph(doc: ProvDocument) -> Graph:
     return graph
 
 
+def _named_blank_nodes(graph: Graph) -> Graph:
+    """GRAPH, its blank nodes renamed after a hash of their triples instead of at random.
+
+    `prov` mints a random blank node per qualified relation, which made every export
+    differ. A qualified node's triples link it only to IRIs and literals, so its content
+    tells it apart; nodes with equal content are interchangeable, and a counter separates
+    them. Far cheaper than rdflib's general canonicalisation (over a minute on 400,000
+    triples); renamed in place, as a copy of the graph would cost a fifth more memory.
+    """
+    from rdflib import BNode
+
+    content: dict[Node, list[str]] = {}
+    moved = []
+    for triple in graph:
+        subject, predicate, value = triple
+        if isinstance(subject, BNode):
+            content.setdefault(subject, []).append(f"{predicate.n3()} {_term(value)}")
+        if isinstance(value, BNode):
+            content.setdefault(value, []).append(f"^{predicate.n3()} {_term(subject)}")
+        if isinstance(subject, BNode) or isinstance(value, BNode):
+            moved.append(triple)
+    names: dict[Node, Node] = {}
+    seen: Counter[str] = Counter()
+    for node, lines in content.items():
+        digest = hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()[:32]
+        seen[digest] += 1
+        names[node] = BNode(f"q{digest}" + (f"n{seen[digest]}" if seen[digest] > 1 else ""))
+    for triple in moved:
+        graph.remove(triple)
+    graph.addN((names.get(s, s), p, names.get(o, o), graph) for s, p, o in moved)
+    return graph
+
+
+def _term(term: Node) -> str:
+    from rdflib import BNode
+
+    # Another blank node's random name must not leak into this one's.
+    return "[]" if isinstance(term, BNode) else term.n3()
+
+
+def _jsonld(graph: Graph) -> str:
+    """GRAPH as expanded JSON-LD, nodes sorted by @id and each property's values sorted.
+
+    rdflib walks the subjects in a set's order, which changes from run to run.
+    """
+    import orjson
+    from rdflib.plugins.serializers.jsonld import from_rdf
+
+    def key(item: Any) -> bytes:
+        return orjson.dumps(item, option=orjson.OPT_SORT_KEYS)
+
+    # Native JSON booleans and numbers, as rdflib's own JSON-LD writer gives.
+    nodes = from_rdf(graph, use_native_types=True)  # type: ignore[no-untyped-call]
+    for node in nodes:
+        for values in node.values():
+            if isinstance(values, list):
+                values.sort(key=key)
+    nodes.sort(key=lambda node: (str(node.get("@id", "")), key(node)))
+    return orjson.dumps(nodes, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+
+
 def write(doc: ProvDocument, output: str, stream: TextIO) -> None:
     """Write DOC to STREAM in OUTPUT format, PROV-JSON without a copy of it as one string."""
     if output == "prov-json":
@@ -208,6 +274,8 @@ def write(doc: ProvDocument, output: str, stream: TextIO) -> None:
         return
     if output == "prov-n":
         text = str(doc.get_provn())
+    elif output == "turtle":
+        text = rdf_graph(doc).serialize(format="turtle")
     else:
-        text = rdf_graph(doc).serialize(format="turtle" if output == "turtle" else "json-ld")
+        text = _jsonld(rdf_graph(doc))
     stream.write(text if text.endswith("\n") else text + "\n")

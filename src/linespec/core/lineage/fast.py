@@ -70,7 +70,7 @@ def run(args: Sequence[str]) -> int | None:
     try:
         out = answer(conn, options)
     except sqlite3.Error:
-        return None  # damaged in a way the meta table did not show: the full CLI rebuilds
+        return None  # damaged in a way the checks did not show: the full CLI rebuilds
     finally:
         conn.close()
     if out is None:

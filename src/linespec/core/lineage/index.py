@@ -5,7 +5,9 @@ agents and the record versions (blobs) they read and wrote, so queries never wal
 history again. It is keyed by the record files' stat fingerprint, the config file's
 identity, HEAD and whether the clone is shallow; any change is a miss and the index is
 rebuilt whole into a temporary file that then replaces the old one, so a reader sees the
-old index or the new one, never half of either. A corrupt or locked file is a miss too.
+old index or the new one, never half of either. A corrupt or locked file is a miss too,
+and so is a damaged one: a schema that differs from the one below, or a table whose row
+count differs from the one recorded when it was built (about 2 ms on 50,000 commits).
 
 Free of pydantic, rich and prov on the read side: the query fast path opens it.
 """
@@ -13,6 +15,7 @@ Free of pydantic, rich and prov on the read side: the query fast path opens it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 
 FILE_NAME = "lineage.sqlite"
 # Bump whenever the schema or the meaning of a column changes.
-FORMAT = "1"
+FORMAT = "2"
 _BATCH = 2000
 
 SCHEMA = """
@@ -129,15 +132,65 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
         return {}
 
 
-def open_fresh(root: Path, source: Path | None) -> sqlite3.Connection | None:
-    """The index when it is fresh for this config and work tree, else None.
+@functools.cache
+def _expected_schema() -> frozenset[tuple[str, str, str | None]]:
+    with contextlib.closing(sqlite3.connect(":memory:")) as conn:
+        conn.executescript(SCHEMA + INDEXES)
+        return frozenset(conn.execute("SELECT type, name, sql FROM sqlite_master"))
 
-    Cheap enough for every query: one stat per record file and one `git rev-parse`.
+
+def _tables() -> list[str]:
+    return sorted(
+        name for kind, name, _ in _expected_schema() if kind == "table" and name != "meta"
+    )
+
+
+def damage(conn: sqlite3.Connection, meta: dict[str, str]) -> str:
+    """Why the index cannot be trusted, or "" when it looks whole.
+
+    Compares its schema with this version's and each table's row count with the one
+    recorded when it was built. Not a page-by-page check (`PRAGMA quick_check` reads the
+    whole file): a query that meets a damaged page raises, and its caller rebuilds.
+    """
+    try:
+        found = frozenset(conn.execute("SELECT type, name, sql FROM sqlite_master"))
+        expected = _expected_schema()
+        if found != expected:
+            # sqlite_autoindex_* come and go with their tables: naming them says nothing more.
+            have, want = _named(found), _named(expected)
+            groups = {
+                "missing": want - have,
+                "changed": _named(found ^ expected) & have & want,
+                "unexpected": have - want,
+            }
+            return "; ".join(f"{k}: {', '.join(sorted(v))}" for k, v in groups.items() if v)
+        built = json.loads(meta.get("counts", "{}"))
+        for table in _tables():
+            (rows,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+            if rows != built.get(table):
+                return f"{table} has {rows} rows, but {built.get(table, 'none')} were written"
+    except (sqlite3.Error, ValueError, AttributeError) as exc:
+        return str(exc) or type(exc).__name__
+    return ""
+
+
+def _named(schema: frozenset[tuple[str, str, str | None]]) -> set[str]:
+    return {name for _, name, _ in schema if not name.startswith("sqlite_")}
+
+
+def open_fresh(root: Path, source: Path | None) -> sqlite3.Connection | None:
+    """The index when it is fresh for this config and work tree and whole, else None.
+
+    Cheap enough for every query: one stat per record file, one `git rev-parse`, the
+    schema and a row count per table.
     """
     conn = open_index(index_path(root))
     if conn is None:
         return None
     meta = read_meta(conn)
+    if damage(conn, meta):
+        conn.close()
+        return None
     try:
         dirs = tuple(json.loads(meta.get("dirs", "[]")))
     except ValueError:
@@ -162,6 +215,7 @@ class Status:
     exists: bool
     readable: bool
     fresh: bool
+    damage: str = ""
     meta: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[tuple[str, str, str]] = field(default_factory=list)
@@ -174,6 +228,9 @@ def status(root: Path, key: Key) -> Status:
         return Status(path, path.exists(), False, False)
     with contextlib.closing(conn):
         meta = read_meta(conn)
+        broken = damage(conn, meta)
+        if broken:
+            return Status(path, True, True, False, broken, meta)
         counts = {
             table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in ("records", "commits", "agents", "versions")
@@ -181,7 +238,7 @@ def status(root: Path, key: Key) -> Status:
         problems = conn.execute(
             "SELECT kind, subject, detail FROM problems ORDER BY 1, 2"
         ).fetchall()
-    return Status(path, True, True, _same(meta, key), meta, counts, problems)
+    return Status(path, True, True, _same(meta, key), "", meta, counts, problems)
 
 
 def ensure(config: Config, root: Path) -> tuple[sqlite3.Connection, str]:
@@ -194,18 +251,27 @@ def ensure(config: Config, root: Path) -> tuple[sqlite3.Connection, str]:
     conn = open_index(path)
     note = ""
     if conn is not None:
-        if _same(read_meta(conn), key):
-            return conn, note
+        meta = read_meta(conn)
+        if _same(meta, key):
+            broken = damage(conn, meta)
+            if not broken:
+                return conn, note
+            note = f"{path} was damaged ({broken}); rebuilt it"
         conn.close()
     elif path.exists():
         note = f"{path} was unreadable (corrupt or locked); rebuilt it"
-    build(config, root, key)
+    return rebuilt(config, root, key), note
+
+
+def rebuilt(config: Config, root: Path, key: Key | None = None) -> sqlite3.Connection:
+    """A new index for the current KEY, opened read-only."""
+    path = build(config, root, key or key_for(config, root))
     fresh = open_index(path)
     if fresh is None:
         from linespec.errors import StorageError
 
         raise StorageError("cannot open the lineage index just built", path=path)
-    return fresh, note
+    return fresh
 
 
 def key_for(config: Config, root: Path) -> Key:
@@ -233,6 +299,11 @@ def build(config: Config, root: Path, key: Key) -> Path:
             conn.executescript(SCHEMA)
             _fill(conn, config, root, key)
             conn.executescript(INDEXES)
+            counts = {
+                table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in _tables()
+            }
+            conn.execute("INSERT INTO meta VALUES ('counts', ?)", (json.dumps(counts),))
             conn.commit()
         os.replace(temp, target)
     except sqlite3.Error as exc:
