@@ -163,6 +163,8 @@ def test_a_failed_sync_keeps_the_previous_cache_and_exits_1(
     assert result.exit_code == 1
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith(f"✗ team ({url}): git clone failed")
+    # The cause, not git's closing advice ("... and the repository exists.").
+    assert "does not appear to be a git repository" in lines[0]
     assert lines[1].startswith(f"✗ gone (file://{tmp_path}/missing.git): ")
     assert (shared.cache_dir(url) / "provenance" / f"{BRIEF}.yml").is_file()
     assert BRIEF in repo.cli("provenance", "status").stdout

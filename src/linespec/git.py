@@ -469,9 +469,22 @@ def run_remote(args: Sequence[str], cwd: Path, *, timeout: float) -> bytes:
         proc.communicate()
         raise GitError(f"git {args[0]} timed out after {timeout:g}s") from None
     if proc.returncode != 0:
-        detail = err.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}")
+        raise GitError(f"git {args[0]} failed: {_reason(err) or proc.returncode}")
     return out
+
+
+def _reason(stderr: bytes) -> str:
+    """The line of git's error output that says what went wrong.
+
+    git ends many failures with advice ("Please make sure you have the correct access
+    rights / and the repository exists."); its first `fatal:` or `error:` line is the cause.
+    """
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+    for line in lines:
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return line.removeprefix(prefix)
+    return next((line for line in reversed(lines) if line), "")
 
 
 def archive_remote(url: str, ref: str, path: str, cwd: Path, *, timeout: float) -> bytes:
