@@ -48,7 +48,7 @@ TERMINAL_STATUSES = frozenset({Status.IMPLEMENTED, Status.SUPERSEDED, Status.DEP
 class Spec(BaseModel):
     """One proof artifact: a path, and how to run it."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     path: str = ""
     type: str = ""
@@ -58,7 +58,7 @@ class Spec(BaseModel):
 class Record(BaseModel):
     """One decision. Field order is serialisation order."""
 
-    model_config = ConfigDict(extra="allow", validate_assignment=False)
+    model_config = ConfigDict(extra="allow", validate_assignment=False, defer_build=True)
 
     id: str = ""
     title: str = ""

@@ -214,8 +214,10 @@ def _scope_source(pattern: str) -> str | None:
 
 
 def _shell_source(pattern: str) -> str | None:
+    # Only the translation: RE2 compiles it (and refuses what it cannot), so hundreds of
+    # globs do not each pay for a Python regex compile nobody uses.
     try:
-        return "^(?:" + _shell_glob(pattern.replace("**", "*")).pattern + ")$"
+        return "^(?:" + _shell_regex(pattern.replace("**", "*")) + ")$"
     except PatternError:
         return None
 
@@ -269,6 +271,13 @@ def _scan(
 
 @functools.lru_cache(maxsize=4096)
 def _shell_glob(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(_shell_regex(pattern))
+    except re.error as exc:
+        raise PatternError(f'Invalid glob pattern "{pattern}": {exc}') from None
+
+
+def _shell_regex(pattern: str) -> str:
     """Go's filepath.Match syntax as a regex: `*` and `?` stay within one segment."""
     out: list[str] = []
     index = 0
@@ -297,7 +306,4 @@ def _shell_glob(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(char))
         index += 1
-    try:
-        return re.compile("".join(out))
-    except re.error as exc:
-        raise PatternError(f'Invalid glob pattern "{pattern}": {exc}') from None
+    return "".join(out)
