@@ -760,3 +760,20 @@ def test_fast_and_full_paths_agree(
         assert got[:3] == (0, expected, err), args
         if number:  # once the twin is written, the fast path reads no YAML
             assert got[3] == [], args
+
+
+def test_the_loader_stamps_records_as_the_fingerprint_does(project: Repo) -> None:
+    from linespec.core import config as config_mod
+    from linespec.core.store import load_all, record_directories
+
+    # A .yaml record in a subdirectory and a YAML file that is no record.
+    text = (project.path / "provenance" / f"{DRAFT}.yml").read_text()
+    (project.path / "provenance" / f"{DRAFT}.yml").unlink()
+    (project.path / "provenance" / "old").mkdir()
+    (project.path / "provenance" / "old" / f"{DRAFT}.yaml").write_text(text)
+    (project.path / "provenance" / "notes.yml").write_text("not: a record\n")
+    config = config_mod.load(project.path)
+    loaded = load_all(config)
+    assert not loaded.failures
+    assert loaded.fingerprint == scopecache.fingerprint(record_directories(config))
+    assert load_all(config, use_cache=False).fingerprint == ""

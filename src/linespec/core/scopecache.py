@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from linespec.core.configfile import STATE_DIR
+from linespec.core.recordfiles import is_record_file
 
 CACHE_FILE = "scope-index.json"
 FAST_FILE = "scope-index.marshal"
@@ -38,8 +39,8 @@ def fast_path(state_dir: Path) -> Path:
 
 
 def fingerprint(directories: Sequence[Path]) -> str:
-    """SHA-256 over `path\\0size\\0mtime_ns` of every record file, sorted (as Go does)."""
-    tuples: list[str] = []
+    """SHA-256 over `path\0size\0mtime_ns` of every record file, sorted (as Go does)."""
+    lines: list[str] = []
     pending = [str(d) for d in directories]
     while pending:
         directory = pending.pop()
@@ -48,19 +49,28 @@ def fingerprint(directories: Sequence[Path]) -> str:
         except OSError:
             continue
         for entry in entries:
-            # .yaml files count too: Go's fingerprint skips them and then serves a stale
-            # index after a .yaml record changes.
-            if entry.name.endswith((".yml", ".yaml")) and not entry.is_dir(follow_symlinks=False):
+            # .yaml records count too: Go's fingerprint skips them and then serves a stale
+            # index after a .yaml record changes. Only record files count, so that the
+            # loader, which stats each record it reads, arrives at the same stamp.
+            if is_record_file(entry.name) and not entry.is_dir(follow_symlinks=False):
                 try:
                     info = entry.stat()
                 except OSError:  # gone since the directory was listed
                     continue
-                tuples.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n")
+                lines.append(stamp_line(entry.path, info))
             elif entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
-    # The digest of an update per tuple, as Go computes it, in one call over all of them
-    # (no tuple is a prefix of another, so the newline each ends with leaves the order).
-    joined = "".join(sorted(tuples))
+    return digest(lines)
+
+
+def stamp_line(path: str, info: os.stat_result) -> str:
+    return f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n"
+
+
+def digest(lines: list[str]) -> str:
+    # The digest of an update per line, as Go computes it, in one call over all of them
+    # (no line is a prefix of another, so the newline each ends with keeps them apart).
+    joined = "".join(sorted(lines))
     return hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -89,17 +99,16 @@ def read(path: Path, expected: str, *, accept_go: bool = False) -> list[dict[str
 def write(path: Path, stamp: str, entries: Iterable[dict[str, Any]]) -> None:
     """Store ENTRIES under STAMP; failing to write a cache is never an error."""
     import contextlib
-    import json
+
+    import orjson
 
     from linespec.core.files import atomic_write
     from linespec.core.parsecache import ensure_state_dir
 
-    body = json.dumps(
-        {"fingerprint": stamp, "entries": list(entries)}, separators=(",", ":"), ensure_ascii=False
-    )
     with contextlib.suppress(Exception):
+        body = orjson.dumps({"fingerprint": stamp, "entries": list(entries)})
         ensure_state_dir(path.parent)
-        atomic_write(path, body.encode("utf-8"))
+        atomic_write(path, body)
 
 
 def holds(path: Path, stamp: str) -> bool:

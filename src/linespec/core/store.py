@@ -17,14 +17,24 @@ from linespec.core.recordfiles import check_name, record_document, record_files
 from linespec.errors import LoadError
 
 
-def load_file(path: Path, *, remote: bool = False, cache: ParseCache | None = None) -> Record:
+def load_file(
+    path: Path,
+    *,
+    remote: bool = False,
+    cache: ParseCache | None = None,
+    seen: list[str] | None = None,
+) -> Record:
+    """Load one record file; with SEEN, add its scope-cache stamp line (taken before reading)."""
     when = None
     doc = None
     if cache is not None:
         try:
-            when = stamp(path.stat())
+            info = path.stat()
         except OSError as exc:
             raise LoadError(f"cannot read record: {exc.strerror or exc}", path=path) from None
+        when = stamp(info)
+        if seen is not None:
+            seen.append(scopecache.stamp_line(str(path), info))
         doc = cache.get(path, when)
     if doc is None:
         doc = record_document(_read(path), path)
@@ -41,6 +51,8 @@ class Loaded:
 
     records: RecordSet[Record]
     failures: list[LoadError]
+    # The scope-cache stamp of the files as they were read ("" when no cache was used).
+    fingerprint: str = ""
 
 
 def load_all(config: Config, *, use_cache: bool = True) -> Loaded:
@@ -50,20 +62,22 @@ def load_all(config: Config, *, use_cache: bool = True) -> Loaded:
     Directory-level failures (an unreadable provenance dir) still raise.
     """
     cache = ParseCache(config.state_dir) if use_cache else None
+    seen: list[str] | None = [] if use_cache else None
     records: list[Record] = []
     failures: list[LoadError] = []
     for directory in [config.provenance_dir, *config.extra_dirs]:
-        _load_dir(directory, records, failures, cache=cache)
-    remote, remote_failures = load_shared(config, cache=cache)
+        _load_dir(directory, records, failures, cache=cache, seen=seen)
+    remote, remote_failures = load_shared(config, cache=cache, seen=seen)
     records.extend(remote)
     failures.extend(remote_failures)
     if cache is not None and records:
         cache.save()
-    return Loaded(RecordSet(records), failures)
+    stamp = scopecache.digest(seen) if seen is not None else ""
+    return Loaded(RecordSet(records), failures, stamp)
 
 
 def load_shared(
-    config: Config, *, cache: ParseCache | None = None
+    config: Config, *, cache: ParseCache | None = None, seen: list[str] | None = None
 ) -> tuple[list[Record], list[LoadError]]:
     """The read-only records of shared repositories (sync caches, and local directories
     listed as strings), which load after the repository's own records, and the files
@@ -72,7 +86,7 @@ def load_shared(
     records: list[Record] = []
     failures: list[LoadError] = []
     for directory in shared.record_dirs(config):
-        _load_dir(directory, records, failures, cache=cache, remote=True)
+        _load_dir(directory, records, failures, cache=cache, remote=True, seen=seen)
     return records, failures
 
 
@@ -83,10 +97,11 @@ def _load_dir(
     *,
     cache: ParseCache | None,
     remote: bool = False,
+    seen: list[str] | None = None,
 ) -> None:
     for path in record_files(directory):
         try:
-            records.append(load_file(path, remote=remote, cache=cache))
+            records.append(load_file(path, remote=remote, cache=cache, seen=seen))
         except LoadError as exc:
             failures.append(exc)
 
@@ -102,13 +117,12 @@ def load_records(config: Config, *, use_cache: bool = True) -> RecordSet[Record]
     Like every command that loads records, this refreshes the scope cache that `govern`,
     `next` and the commit hook read (§12.6); with USE_CACHE off, no cache is touched.
     """
-    stamp = scopecache.fingerprint(record_directories(config)) if use_cache else ""
     loaded = load_all(config, use_cache=use_cache)
     if loaded.failures:
         raise loaded.failures[0]
     loaded.records.validate()
     if use_cache:
-        scopecache.refresh(config.root, stamp, loaded.records)
+        scopecache.refresh(config.root, loaded.fingerprint, loaded.records)
     return loaded.records
 
 

@@ -16,7 +16,7 @@ from linespec.core.lint.finding import Finding, Severity
 from linespec.core.manifest import manifest_path
 from linespec.core.model import Record, record_from_document
 from linespec.core.recordfiles import check_name, is_record_file, record_document
-from linespec.core.store import Loaded, load_all, load_shared, record_directories
+from linespec.core.store import Loaded, load_all, load_shared
 from linespec.errors import LinespecError, LoadError
 
 
@@ -64,10 +64,9 @@ def run_lint(
         if staged:
             loaded = load_from_index(config)
         else:
-            stamp = scopecache.fingerprint(record_directories(config))
             loaded = load_all(config)
             if config is configs[0] and not loaded.failures:
-                _refresh_scope_cache(config, stamp, loaded.records)
+                _refresh_scope_cache(config, loaded.fingerprint, loaded.records)
         report = lint(
             loaded,
             config.root,
