@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from linespec import fastargs
 
@@ -192,8 +192,16 @@ def _cached(
     if config is None or config.root != root or config.source != source:
         return None
     stamp = scopecache.fingerprint(config.provenance_dirs)
-    index = scopecache.read(scopecache.cache_path(state_dir), stamp, accept_go=True)
-    entries = advice.entries_from_cache(index) if index is not None else None
+    index: list[Any] | None = scopecache.read(
+        scopecache.cache_path(state_dir), stamp, accept_go=True
+    )
+    if index is None:
+        # Cold: the records are read here without pydantic, validated as the full CLI
+        # validates them, and filed for the next run.
+        from linespec.core.checks import rebuild_scope_index
+
+        index = rebuild_scope_index(config.provenance_dirs, root, stamp)
+    entries = advice.entries_from_cache(index)
     if entries is None:
         return None
     heads = advice.head_index(entries)

@@ -167,6 +167,21 @@ def load_scope_records(
     return record_set
 
 
+def rebuild_scope_index(
+    directories: Sequence[Path], root: Path, stamp: str
+) -> list[dict[str, object]]:
+    """Read the records of DIRECTORIES (no pydantic), file their index under STAMP, return it.
+
+    STAMP must have been taken before this call. Any load or graph problem raises, so a
+    caller never answers from records the full CLI would refuse.
+    """
+    from linespec.core import scopecache
+
+    entries = [r.entry(root) for r in _read_scope_records(directories)]
+    scopecache.write(scopecache.cache_path(root / STATE_DIR), stamp, entries)
+    return entries
+
+
 def _read_scope_records(directories: Iterable[Path]) -> RecordSet[ScopeRecord]:
     records: list[ScopeRecord] = []
     for directory in directories:
