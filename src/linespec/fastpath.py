@@ -4,8 +4,9 @@ The commit-msg hook runs on every commit, and an agent's hooks ask `govern` or `
 every edit. When the arguments are ones these small parsers know and the config is plain,
 the command runs here on the same core functions and renderers the full CLI uses;
 anything else returns None and the full CLI handles it (including every error message
-about unusual input). `govern` and `next` answer here only from a fresh scope cache: a
-cold or stale one is the full CLI's to rebuild.
+about unusual input). `govern` and `next` answer from a fresh scope cache; a cold or
+stale one is rebuilt here from the record files, without pydantic, unless any of them
+fails to load, which the full CLI then reports.
 """
 
 from __future__ import annotations
