@@ -150,13 +150,15 @@ def is_fresh(
 
 
 def stale(config: Config) -> list[SharedRepo]:
-    """Shared repositories whose cache is missing or older than cache_ttl_minutes."""
+    """Shared repositories with a synced cache older than cache_ttl_minutes (or of another
+    ref). A repository never synced has no cache to be stale."""
     ttl = config.settings.cache_ttl_minutes
     return [
         s.repo
         for s in sources(config)
         if s.repo is not None
         and s.repo.url
+        and s.directory.parent.is_dir()
         and not is_fresh(read_meta(s.directory.parent), ttl, ref=s.repo.ref)
     ]
 

@@ -113,8 +113,7 @@ def load_from_index(config: Config) -> Loaded:
 def stale_caches(config: Config) -> list[Finding]:
     """A warning per shared repository whose synced cache is older than its TTL (§6.1).
 
-    A repository never synced has no cache to be stale; the Go tool maps this warning,
-    like every `cache` issue, to PROV002.
+    The Go tool maps this warning, like every `cache` issue, to PROV002.
     """
     from linespec.core import shared
 
@@ -129,5 +128,4 @@ def stale_caches(config: Config) -> list[Finding]:
             "Run 'linespec provenance sync' to refresh.",
         )
         for repo in shared.stale(config)
-        if shared.cache_dir(repo.url).is_dir()
     ]
