@@ -107,7 +107,7 @@ def context(
     from linespec.core import advice
     from linespec.render import advice as render
 
-    ws, _ = _load(config)
+    ws = _workspace(config)
     paths = advice.resolve_paths(
         names, os.getcwd(), str(ws.root), advice.git_files_under(str(ws.root))
     )

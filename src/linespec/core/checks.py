@@ -160,16 +160,14 @@ def load_scope_records(
     cache = scopecache.cache_path(root / STATE_DIR)
     stamp = scopecache.fingerprint(directories)
     entries = scopecache.read(cache, stamp)
-    if entries is not None:
-        return RecordSet([ScopeRecord.from_entry(e, root) for e in entries])
-    record_set = _read_scope_records(directories)
-    scopecache.write(cache, stamp, (r.entry(root) for r in record_set))
-    return record_set
+    if entries is None:
+        entries = rebuild_scope_index(directories, root, stamp)
+    return RecordSet([ScopeRecord.from_entry(e, root) for e in entries])
 
 
 def rebuild_scope_index(
     directories: Sequence[Path], root: Path, stamp: str
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """Read the records of DIRECTORIES (no pydantic), file their index under STAMP, return it.
 
     STAMP must have been taken before this call. Any load or graph problem raises, so a
@@ -177,7 +175,7 @@ def rebuild_scope_index(
     """
     from linespec.core import scopecache
 
-    entries = [r.entry(root) for r in _read_scope_records(directories)]
+    entries: list[dict[str, Any]] = [r.entry(root) for r in _read_scope_records(directories)]
     scopecache.write(scopecache.cache_path(root / STATE_DIR), stamp, entries)
     return entries
 

@@ -39,7 +39,7 @@ def fast_path(state_dir: Path) -> Path:
 
 
 def fingerprint(directories: Sequence[Path]) -> str:
-    """SHA-256 over `path\0size\0mtime_ns` of every record file, sorted (as Go does)."""
+    """SHA-256 over `path\\0size\\0mtime_ns` of every record file, sorted (as Go does)."""
     lines: list[str] = []
     pending = [str(d) for d in directories]
     while pending:
