@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 import traceback
 from pathlib import Path
@@ -68,10 +67,6 @@ def run(args: list[str]) -> int:
     stderr and the exit code its class documents.
     """
     state.debug = "--debug" in args or "-d" in args
-    # A command is one short burst of allocation with almost no reference cycles; the
-    # cyclic collector's passes over 10,000 records cost more than building them.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     try:
         app(args=args, prog_name="linespec", standalone_mode=True)
     except SystemExit as exc:
@@ -88,7 +83,4 @@ def run(args: list[str]) -> int:
             f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)\n"
         )
         return EXIT_CANNOT_RUN
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return 0
