@@ -378,3 +378,10 @@ def test_problems_of_a_remote_record_never_fail_this_repository(
     theirs = [i for i in json.loads(result.stdout)["issues"] if i["record_id"] == BRIEF]
     assert theirs and {i["severity"] for i in theirs} == {"warning"}
     assert any("intent" in i["message"] for i in theirs)
+
+
+def test_an_unreadable_archive_is_a_sync_failure_not_a_crash() -> None:
+    from linespec.errors import LinespecError
+
+    with pytest.raises(LinespecError, match="unreadable archive"):
+        shared._files_from_tar(b"x" * 1000, "provenance")

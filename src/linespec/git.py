@@ -31,8 +31,7 @@ def run(args: Sequence[str], cwd: Path, *, check: bool = True, input: bytes | No
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     if check and proc.returncode != 0:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}")
+        raise GitError(f"git {args[0]} failed: {_reason(proc.stderr) or proc.returncode}")
     return proc.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -343,13 +342,12 @@ def history(root: Path, rev: str = "HEAD", chunk: int = 1 << 16) -> Iterator[His
     finally:
         # Closed early (the caller stopped reading), git ends on a broken pipe: no error.
         proc.stdout.close()
-        error = proc.stderr.read().decode("utf-8", "replace").strip()
+        error = proc.stderr.read()
         proc.stderr.close()
         code = proc.wait()
     # Before the first commit there is no HEAD and no history yet.
-    if code != 0 and not (rev == "HEAD" and _NO_HEAD.search(error)):
-        last = error.splitlines()[-1] if error else code
-        raise GitError(f"git log failed: {last}")
+    if code != 0 and not (rev == "HEAD" and _NO_HEAD.search(error.decode("utf-8", "replace"))):
+        raise GitError(f"git log failed: {_reason(error) or code}")
     if fields:
         yield fields, changes
 

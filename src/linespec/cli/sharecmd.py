@@ -13,6 +13,7 @@ import typer
 from linespec.cli import state
 from linespec.cli.provenance import ConfigOption, _workspace, app
 from linespec.errors import EXIT_PROBLEMS
+from linespec.render.relpath import relative
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -129,20 +130,13 @@ def publish(
     done = publish_mod.publish(ws, manifest_path, name=name, version=version, layers=layers)
     out = console.stdout()
     for artifact in done.artifacts:
-        out.print(f"  wrote {escape(_shown(artifact, cwd))}")
-    shown = escape(_shown(done.manifest, cwd))
+        out.print(f"  wrote {escape(relative(artifact, cwd))}")
+    shown = escape(relative(done.manifest, cwd))
     out.print(f"\n[green]✓[/] Published {escape(done.version)} (root_hash: {done.root_hash})")
     out.print(f"  manifest: {shown}\n")
     out.print("  Next steps:")
     out.print("  1. Upload each layer artifact to your hosting location")
     out.print(f"  2. Fill in the 'url' fields in {shown}\n")
-
-
-def _shown(path: Path, cwd: Path) -> str:
-    try:
-        return str(path.relative_to(cwd))
-    except ValueError:
-        return str(path)
 
 
 @contextmanager
@@ -270,7 +264,7 @@ def clone(
     out.print("  [green]✓[/] installed agent skills")
     for layer in cloned.layers:
         out.print(f"  [green]✓[/] extracted {layer} layer")
-    out.print(f"\n[green]✓[/] Project ready in {escape(_shown(cloned.directory, cwd))}")
+    out.print(f"\n[green]✓[/] Project ready in {escape(relative(cloned.directory, cwd))}")
 
 
 @app.command("import", epilog=import_examples)
@@ -317,7 +311,7 @@ def import_(
                 err.print(f"  · {record_id}", markup=False)
             raise typer.Exit(EXIT_PROBLEMS) from None
     out = console.stdout()
-    shown = escape(_shown(cfg.provenance_dir, Path.cwd()))
+    shown = escape(relative(cfg.provenance_dir, Path.cwd()))
     out.print(f"[green]✓[/] Imported {len(ids)} record(s) into {shown}\n")
     out.print("Running provenance lint...")
     if not _lint(config):

@@ -121,13 +121,7 @@ def _request(url: str) -> urllib.request.Request:
     if parts.scheme.lower() not in ("http", "https"):
         raise FetchError(f"unsupported URL scheme in {redact(url)}: use http, https or a path")
     user, password = parts.username, parts.password
-    netloc = parts.hostname or ""
-    if ":" in netloc:
-        netloc = f"[{netloc}]"
-    if parts.port is not None:
-        netloc += f":{parts.port}"
-    clean = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
-    request = urllib.request.Request(clean, headers={"User-Agent": "linespec"})
+    request = urllib.request.Request(strip_credentials(url), headers={"User-Agent": "linespec"})
     if user is not None:
         pair = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password or '')}"
         token = base64.b64encode(pair.encode()).decode()
@@ -504,10 +498,11 @@ def clone(
     """
     from linespec import git
     from linespec.core import agents, hooks, tarsafe
-    from linespec.core.files import atomic_write
+    from linespec.core.configfile import CONFIG_NAME
+    from linespec.core.files import atomic_write, staging_dir
 
     check_destination(dest)
-    staging = tarsafe.staging_dir(dest, "clone")
+    staging = staging_dir(dest, "clone")
     done: list[str] = []
     try:
         git.init(staging)
@@ -515,7 +510,7 @@ def clone(
             "provenance:\n  dir: provenance\n"
             f"  manifest_url: {json.dumps(strip_credentials(manifest_url))}\n"
         )
-        atomic_write(staging / ".linespec.yml", config.encode("utf-8"))
+        atomic_write(staging / CONFIG_NAME, config.encode("utf-8"))
         hooks.install(staging)
         agents.install_skills(staging)
         release = fetched.release
@@ -557,6 +552,7 @@ def import_records(
 ) -> list[str]:
     """Unpack FETCHED's provenance layer into PROVENANCE_DIR, refusing any ID clash."""
     from linespec.core import tarsafe
+    from linespec.core.recordfiles import RECORD_SUFFIXES
 
     entries = fetched.entries.get("provenance")
     if entries is None:
@@ -566,7 +562,7 @@ def import_records(
         record_id
         for record_id in ids
         if record_id in existing_ids
-        or any(os.path.lexists(provenance_dir / f"{record_id}{ext}") for ext in (".yml", ".yaml"))
+        or any(os.path.lexists(provenance_dir / f"{record_id}{ext}") for ext in RECORD_SUFFIXES)
     )
     if clashes:
         raise ImportConflict(clashes)

@@ -20,6 +20,21 @@ def _umask() -> int:
     return current
 
 
+def staging_dir(dest: Path, purpose: str) -> Path:
+    """A new empty directory beside DEST, with the mode a plain `mkdir` would give it.
+
+    Renamed onto DEST when complete, so it must not keep mkdtemp's private 0700 mode.
+    """
+    parent = dest.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.{purpose}-", dir=parent))
+        staging.chmod(0o777 & ~_umask())
+    except OSError as exc:
+        raise StorageError(f"cannot write: {exc.strerror or exc}", path=parent) from None
+    return staging
+
+
 def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     """Replace PATH with DATA so that readers see the old bytes or the new, never a mix.
 

@@ -226,13 +226,10 @@ def fetch_repo(repo: SharedRepo, directory: Path) -> int:
     fetch leaves the previous cache (and a reader mid-load) untouched.
     """
     from linespec.core.fetch import redact
+    from linespec.core.files import staging_dir
 
     root = directory.parent
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.sync-", dir=root))
-    except OSError as exc:
-        raise StorageError(f"cannot write the cache: {exc.strerror or exc}", path=root) from None
+    staging = staging_dir(directory, "sync")
     try:
         records = staging / RECORDS
         records.mkdir()
@@ -282,10 +279,6 @@ def _fetch_files(repo: SharedRepo) -> dict[str, bytes]:
         return _files_from_checkout(Path(scratch), repo.dir)
 
 
-def _wanted(name: str) -> bool:
-    return name.endswith((".yml", ".yaml")) and is_record_file(name)
-
-
 def _files_from_tar(data: bytes, directory: str) -> dict[str, bytes]:
     import io
     import tarfile
@@ -294,15 +287,18 @@ def _files_from_tar(data: bytes, directory: str) -> dict[str, bytes]:
         raise LinespecError(f"the shared provenance directory is over {MAX_FETCH_BYTES} bytes")
     prefix = PurePosixPath(directory)
     files: dict[str, bytes] = {}
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
-        for member in tar:
-            path = PurePosixPath(member.name)
-            # Only regular files directly in DIR; nothing is extracted to disk from here.
-            if not member.isreg() or path.parent != prefix or not _wanted(path.name):
-                continue
-            handle = tar.extractfile(member)
-            if handle is not None:
-                files[path.name] = handle.read()
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
+            for member in tar:
+                path = PurePosixPath(member.name)
+                # Only regular files directly in DIR; nothing is extracted to disk from here.
+                if not member.isreg() or path.parent != prefix or not is_record_file(path.name):
+                    continue
+                handle = tar.extractfile(member)
+                if handle is not None:
+                    files[path.name] = handle.read()
+    except tarfile.TarError as exc:
+        raise LinespecError(f"git archive sent an unreadable archive: {exc}") from None
     return files
 
 
@@ -317,7 +313,7 @@ def _files_from_checkout(checkout: Path, directory: str) -> dict[str, bytes]:
     for entry in entries:
         # Regular files only: a symlink in someone else's repository must not make us
         # copy a file of this machine into the cache.
-        if entry.is_file(follow_symlinks=False) and _wanted(entry.name):
+        if entry.is_file(follow_symlinks=False) and is_record_file(entry.name):
             data = Path(entry.path).read_bytes()
             total += len(data)
             if total > MAX_FETCH_BYTES:

@@ -16,11 +16,11 @@ import contextlib
 import os
 import shutil
 import tarfile
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from linespec.core.files import staging_dir
 from linespec.errors import RefusedError, StorageError
 
 MAX_MEMBERS = 50_000
@@ -142,23 +142,6 @@ def _vet(member: tarfile.TarInfo, seen: dict[PurePosixPath, str]) -> Entry | Non
         seen.setdefault(parent, "dir")
     seen[path] = kind
     return Entry(path, kind, member.size if kind == "file" else 0)
-
-
-def staging_dir(dest: Path, purpose: str) -> Path:
-    """A new empty directory beside DEST, with the mode a plain `mkdir` would give it.
-
-    Renamed onto DEST when complete, so it must not keep mkdtemp's private 0700 mode.
-    """
-    parent = dest.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.{purpose}-", dir=parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)
-    except OSError as exc:
-        raise StorageError(f"cannot write: {exc.strerror or exc}", path=parent) from None
-    return staging
 
 
 def extract(
