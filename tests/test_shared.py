@@ -206,6 +206,13 @@ def test_no_shared_repos(repo: Repo) -> None:
     )
 
 
+def test_sync_shows_config_warnings_like_every_command(repo: Repo) -> None:
+    repo.write(".linespec.yml", "provenance:\n  shared_repo: []\n")  # a misspelt key
+    result = repo.cli("provenance", "sync")
+    assert result.exit_code == 0
+    assert "warning:" in result.stderr and "shared_repo" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("entry", "message"),
     [

@@ -17,6 +17,7 @@ from linespec.cli import state
 from linespec.errors import EXIT_PROBLEMS, UsageError
 
 if TYPE_CHECKING:
+    from linespec.core.config import Config
     from linespec.core.lifecycle import TransitionRefused
     from linespec.core.workspace import Workspace
 
@@ -38,14 +39,23 @@ class StatusFormat(StrEnum):
     json = "json"
 
 
-def _workspace(config: Path | None) -> Workspace:
-    from linespec.core.workspace import open_workspace
+def _config(config: Path | None) -> Config:
+    """The configuration, its warnings shown, and the root errors are reported against."""
+    from linespec.core import config as config_mod
 
-    ws = open_workspace(Path.cwd(), config)
-    state.root = ws.root
-    for warning in ws.config.warnings:
+    loaded = config_mod.load(Path.cwd(), config)
+    state.root = loaded.root
+    for warning in loaded.warnings:
         sys.stderr.write(f"warning: {warning}\n")
-    return ws
+    return loaded
+
+
+def _workspace(config: Path | None) -> Workspace:
+    from linespec.core.store import load_records
+    from linespec.core.workspace import Workspace
+
+    loaded = _config(config)
+    return Workspace(loaded, load_records(loaded))
 
 
 @app.command(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from linespec.cli import state
-from linespec.cli.provenance import ConfigOption, _workspace, app
+from linespec.cli.provenance import ConfigOption, _config, _workspace, app
 from linespec.errors import EXIT_PROBLEMS
 from linespec.render.relpath import relative
 
@@ -52,12 +52,10 @@ def sync(
     """
     from rich.markup import escape
 
-    from linespec.core import config as config_mod
     from linespec.core import shared
     from linespec.render import console
 
-    cfg = config_mod.load(Path.cwd(), config)
-    state.root = cfg.root
+    cfg = _config(config)
     out = console.stdout()
     if not cfg.settings.shared_repos:
         out.print("No shared_repos configured in .linespec.yml")
@@ -282,13 +280,11 @@ def import_(
 
     from rich.markup import escape
 
-    from linespec.core import config as config_mod
     from linespec.core import fetch
     from linespec.core.store import load_all
     from linespec.render import console
 
-    cfg = config_mod.load(Path.cwd(), config)
-    state.root = cfg.root
+    cfg = _config(config)
     release = fetch.resolve(manifest, version)
     if release.layer("provenance") is None:
         raise fetch.FetchError(f'version "{release.version}" has no provenance layer')
