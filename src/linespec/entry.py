@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # A command is one short burst of allocation with almost no reference cycles; the
     # cyclic collector's passes over 10,000 records cost more than building them. Put
-    # back afterwards: tests and other callers run commands in their own process.
+    # back afterwards: tests and other callers run commands inside their own process.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
