@@ -419,7 +419,7 @@ def test_warm_search_reads_no_config_and_loads_no_pydantic(repo: Repo) -> None:
         "import sys; from linespec.core.search import fastcli; "
         "code = fastcli.run(['provenance', 'search', 'invoice']); "
         "assert code == 0; "
-        "heavy = [m for m in ('pydantic', 'rich', 'typer', 'ruamel') if m in sys.modules]; "
+        "heavy = [m for m in ('pydantic', 'rich', 'typer', 'ruamel', 'yaml') if m in sys.modules]; "
         "assert not heavy, heavy"
     )
     proc = subprocess.run(
@@ -427,6 +427,49 @@ def test_warm_search_reads_no_config_and_loads_no_pydantic(repo: Repo) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "prov-2026-aaaa0002" in proc.stdout
+
+
+def test_the_warm_settings_serve_every_directory_that_finds_the_same_config(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linespec.core.search import settings as settings_mod
+
+    _records(repo)
+    repo.cli("provenance", "search", "invoice")  # warms the settings from the root
+    sub = repo.path / "src"
+    sub.mkdir()
+    validated: list[Path] = []
+    real = settings_mod._from_config
+
+    def counted(cwd: Path, explicit: Path | None) -> settings_mod.SearchSettings:
+        validated.append(cwd)
+        return real(cwd, explicit)
+
+    monkeypatch.setattr(settings_mod, "_from_config", counted)
+    for cwd in (sub, repo.path, sub):
+        found, index = settings_mod.open_session(cwd, None, lambda message: None)
+        index.close()
+        assert found.directories == [repo.provenance]
+    assert validated == []
+    # A directory whose own config file is found gets that file's settings.
+    (sub / ".linespec.yml").write_text("provenance:\n  dir: decisions\n")
+    found, index = settings_mod.open_session(sub, None, lambda message: None)
+    index.close()
+    assert validated == [sub]
+    assert [d.name for d in found.directories] == ["decisions"]
+
+
+def test_the_progress_bar_draws_on_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from linespec.cli import searchcmd
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with searchcmd._progress("Indexing records") as advance:
+        advance(1, 2)
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "Indexing records" in out.err
 
 
 def test_a_config_edit_is_seen_by_the_next_search(repo: Repo) -> None:

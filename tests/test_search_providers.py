@@ -176,6 +176,35 @@ def test_index_dry_run_calls_no_api(repo: Repo, api: FakeApi) -> None:
     assert not (repo.path / ".linespec" / "embeddings.bin").exists()
 
 
+def test_index_dry_run_after_an_edit_writes_nothing(repo: Repo, api: FakeApi) -> None:
+    _records(repo)
+    _configure(repo, api)
+    assert repo.cli("provenance", "index").exit_code == 0
+    requests = len(api.requests)
+    repo.record("prov-2026-bbbb0002", title="Invoices are rendered to HTML", status="implemented")
+    repo.record("prov-2026-bbbb0004", title="Queue retries", status="implemented")
+    index = repo.path / ".linespec" / "search.sqlite"
+    before = (index.read_bytes(), index.stat().st_mtime_ns)
+    result = repo.cli("provenance", "index", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "1 new, 1 changed, 0 removed of 4 record file(s) (dry run)" in result.stdout
+    # What the real run would embed, though the lexical index was not brought up to date.
+    assert "Found 1 record(s) to index" in result.stdout
+    assert "  • prov-2026-bbbb0004 - Queue retries" in result.stdout
+    assert (index.read_bytes(), index.stat().st_mtime_ns) == before
+    assert len(api.requests) == requests
+
+
+def test_index_reports_a_record_that_does_not_load_once(repo: Repo, api: FakeApi) -> None:
+    _records(repo)
+    _configure(repo, api)
+    (repo.provenance / "prov-2026-bbbb0009.yml").write_text("title: [unclosed\n")
+    result = repo.cli("provenance", "index")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("prov-2026-bbbb0009.yml") == 1
+    assert "✓ Indexing complete: 2 succeeded, 0 failed" in result.stdout
+
+
 @pytest.mark.parametrize(
     ("mode", "message"),
     [
@@ -289,6 +318,17 @@ def test_index_on_complete_failure_is_only_a_warning(repo: Repo, api: FakeApi) -
     assert result.exit_code == 0
     assert "warning: could not index prov-2026-bbbb0006 for search" in result.stderr
     assert "status: implemented" in (repo.provenance / "prov-2026-bbbb0006.yml").read_text()
+
+
+def test_index_on_complete_can_be_turned_off(repo: Repo, api: FakeApi) -> None:
+    repo.record("prov-2026-bbbb0007", title="Cache sessions", status="open")
+    _configure(repo, api, extra="    index_on_complete: false\n")
+    repo.commit_all()
+    result = repo.cli("provenance", "complete", "--record", "prov-2026-bbbb0007", "--force")
+    assert result.exit_code == 0, result.stderr
+    assert "Indexed" not in result.stdout
+    assert api.requests == []
+    assert not (repo.path / ".linespec" / "embeddings.bin").exists()
 
 
 # -- the store format (§15) ------------------------------------------------------------------

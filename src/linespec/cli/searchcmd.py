@@ -7,6 +7,8 @@ time a person notices.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -135,11 +137,21 @@ def index_(
     The lexical index covers every record; an embedding provider embeds implemented
     records that have no vector yet (all of them with --force).
     """
+    from linespec.core.search import engine
+    from linespec.core.search.settings import LEXICAL
+
     settings, index = _session(config)
     with index:
         _lexical_index(index, settings, dry_run, force)
-        if settings.provider != "lexical":
+        if settings.provider == LEXICAL:
+            return
+        if not dry_run:
             _embedding_index(index, settings, dry_run, force)
+            return
+        # Which records the refresh would bring in, found on a copy: a dry run writes nothing.
+        with index.copy() as preview:
+            engine.refresh(preview, settings, _warn)
+            _embedding_index(preview, settings, dry_run, force)
 
 
 def _lexical_index(index: Index, settings: SearchSettings, dry_run: bool, force: bool) -> None:
@@ -200,41 +212,23 @@ def _embedding_index(index: Index, settings: SearchSettings, dry_run: bool, forc
         raise typer.Exit(EXIT_PROBLEMS)
 
 
-class _progress:
+@contextmanager
+def _progress(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
     """A progress bar on stderr when it is a terminal; otherwise nothing."""
+    if not (enabled and sys.stderr.isatty()):
+        yield _noop
+        return
+    from rich.progress import Progress
 
-    def __init__(self, label: str, enabled: bool = True) -> None:
-        self.label = label
-        self.enabled = enabled and sys.stderr.isatty()
-        self._bar: object = None
+    from linespec.render import console
 
-    def __enter__(self) -> _Advance:
-        if not self.enabled:
-            return _noop
-        from rich.progress import Progress
-
-        bar = Progress(transient=True, console=None)
-        bar.start()
-        task = bar.add_task(self.label, total=None)
-        self._bar = bar
+    with Progress(console=console.stderr(), transient=True) as bar:
+        task = bar.add_task(label, total=None)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return advance
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            from rich.progress import Progress
-
-            assert isinstance(self._bar, Progress)
-            self._bar.stop()
-
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    _Advance = Callable[[int, int], None]
+        yield advance
 
 
 def _noop(done: int, total: int) -> None:
@@ -243,15 +237,12 @@ def _noop(done: int, total: int) -> None:
 
 def index_after_complete(ws: Workspace, record: Record) -> None:
     """index_on_complete: embed a just-completed record; a failure is only a warning."""
-    embedding = ws.config.settings.embedding
-    if embedding is None or not embedding.index_on_complete:
-        return
     from linespec.core.search import engine
-    from linespec.core.search.settings import from_config
+    from linespec.core.search.settings import LEXICAL, from_config
 
     try:
         settings = from_config(ws.config)
-        if settings.provider == "lexical":
+        if settings.provider == LEXICAL or not settings.index_on_complete:
             return
         fields = {key: getattr(record, key) for key in ("title", "intent", "constraints")}
         dims = engine.index_record(settings, fields, record.id)

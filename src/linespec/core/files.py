@@ -13,6 +13,12 @@ from linespec.errors import StorageError
 
 _DEFAULT_MODE = 0o644
 
+STATE_GITIGNORE = (
+    "# Written by linespec: machine-local caches are never committed; the hash manifest is.\n"
+    "*\n"
+    "!hash_manifest.json\n"
+)
+
 
 def _umask() -> int:
     current = os.umask(0)
@@ -70,6 +76,14 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
             tmp.unlink()
         raise
     _fsync_directory(directory)
+
+
+def ensure_state_dir(state_dir: Path) -> None:
+    """Create `.linespec/` with a .gitignore that keeps its caches out of commits."""
+    state_dir.mkdir(exist_ok=True)
+    ignore = state_dir / ".gitignore"
+    if not ignore.exists():
+        atomic_write(ignore, STATE_GITIGNORE.encode("utf-8"))
 
 
 def _fsync_directory(directory: Path) -> None:

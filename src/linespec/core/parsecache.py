@@ -13,7 +13,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+# ensure_state_dir lives in files, which a warm search imports without YAML; it is
+# re-exported for the modules that import it from here.
 from linespec.core.files import atomic_write
+from linespec.core.files import ensure_state_dir as ensure_state_dir
 from linespec.core.yamlread import Document
 
 CACHE_FILE = "parse-cache.marshal"
@@ -60,18 +63,3 @@ class ParseCache:
         with contextlib.suppress(Exception):
             ensure_state_dir(self.path.parent)
             atomic_write(self.path, marshal.dumps((FORMAT, self._new)))
-
-
-STATE_GITIGNORE = (
-    "# Written by linespec: machine-local caches are never committed; the hash manifest is.\n"
-    "*\n"
-    "!hash_manifest.json\n"
-)
-
-
-def ensure_state_dir(state_dir: Path) -> None:
-    """Create `.linespec/` with a .gitignore that keeps its caches out of commits."""
-    state_dir.mkdir(exist_ok=True)
-    ignore = state_dir / ".gitignore"
-    if not ignore.exists():
-        atomic_write(ignore, STATE_GITIGNORE.encode("utf-8"))

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from linespec.core.search import providers
 from linespec.core.search import text as textmod
 from linespec.core.search.lexical import Doc, Hit, Index, Refresh
 from linespec.core.search.providers import Provider, ProviderError
 from linespec.core.search.settings import LEXICAL, SearchSettings
 from linespec.core.search.vectors import STORE_FILE, Store, StoreError
-from linespec.errors import LinespecError
 
 # Share of the lexical score in a hybrid score.
 LEXICAL_WEIGHT = 0.15
@@ -42,7 +42,6 @@ class Answer:
     threshold: float | None
     results: list[Result]
     indexed: int
-    terms: list[str] = field(default_factory=list)
 
 
 def store_path(settings: SearchSettings) -> Path:
@@ -96,7 +95,7 @@ def search(
     hits = _lexical_hits(index, terms, max(limit * POOL, 20))
     indexed = index.count()
     if settings.provider == LEXICAL:
-        return Answer(query, LEXICAL, None, _lexical(hits)[:limit], indexed, terms)
+        return Answer(query, LEXICAL, None, _lexical(hits)[:limit], indexed)
     try:
         if provider is None:
             provider, why = settings.provider_for_use()
@@ -109,14 +108,13 @@ def search(
         nearest = store.nearest(vector)
     except (ProviderError, StoreError) as exc:
         warn(f"{settings.provider} search failed ({exc.render()}); showing lexical results")
-        return Answer(query, LEXICAL, None, _lexical(hits)[:limit], indexed, terms)
+        return Answer(query, LEXICAL, None, _lexical(hits)[:limit], indexed)
     return Answer(
         query,
         settings.provider,
         settings.threshold,
         _hybrid(index, hits, nearest, store, settings.threshold)[:limit],
         indexed,
-        terms,
     )
 
 
@@ -151,17 +149,17 @@ def _hybrid(
 
 @dataclass
 class IndexRun:
-    candidates: list[Doc]
     succeeded: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
-    dimension: int = 0
 
 
 def embedding_candidates(
     index: Index, settings: SearchSettings, force: bool, warn: Callable[[str], None]
 ) -> tuple[list[Doc], Store]:
-    """Implemented records without a vector (all implemented ones with FORCE), and the store."""
-    refresh(index, settings, warn)
+    """Implemented records without a vector (all implemented ones with FORCE), and the store.
+
+    INDEX is read as it is: the caller refreshes it first.
+    """
     path = store_path(settings)
     try:
         store = Store.load(path)
@@ -183,10 +181,9 @@ def embed_records(
 ) -> IndexRun:
     """Embed DOCS in batches, saving the store after each batch (an interrupted run keeps
     what it finished); PROGRESS gets (position, doc, error or None) per record."""
-    run = IndexRun(docs)
-    batch = 32
-    for start in range(0, len(docs), batch):
-        chunk = docs[start : start + batch]
+    run = IndexRun()
+    for start in range(0, len(docs), providers.BATCH):
+        chunk = docs[start : start + providers.BATCH]
         try:
             vectors = provider.embed_documents([textmod.embedding_text(d.fields) for d in chunk])
             errors: list[str | None] = []
@@ -199,19 +196,13 @@ def embed_records(
         except (ProviderError, StoreError) as exc:
             errors = [exc.message] * len(chunk)
         if any(e is None for e in errors):
-            try:
-                store.save()
-            except OSError as exc:
-                raise LinespecError(
-                    f"cannot write: {exc.strerror or exc}", path=store.path
-                ) from None
+            store.save()
         for offset, (doc, error) in enumerate(zip(chunk, errors, strict=True)):
             if error is None:
                 run.succeeded += 1
             else:
                 run.failed.append((doc.id, error))
             progress(start + offset + 1, doc, error)
-    run.dimension = store.dimension
     return run
 
 
@@ -226,8 +217,5 @@ def index_record(settings: SearchSettings, fields: dict[str, object], record_id:
     except StoreError:
         store = Store(path)  # damaged: start again rather than refuse the one new vector
     store.put(record_id, provider.embed_documents([textmod.embedding_text(fields)])[0])
-    try:
-        store.save()
-    except OSError as exc:
-        raise LinespecError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    store.save()
     return store.dimension

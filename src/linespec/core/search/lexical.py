@@ -73,10 +73,6 @@ class Refresh:
     failed: list[str] = field(default_factory=list)  # "path: message"
     total: int = 0
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
-
 
 def _scan(directory: Path, out: dict[str, Stamp]) -> None:
     try:
@@ -171,8 +167,18 @@ class Index:
     def close(self) -> None:
         self.db.close()
 
+    def copy(self) -> Index:
+        """An in-memory copy, to refresh without writing the file (a dry run)."""
+        copy = Index(None, self._warn)
+        try:
+            self._guarded(lambda: self.db.backup(copy.db))
+        except BaseException:
+            copy.close()
+            raise
+        return copy
+
     def _open(self) -> sqlite3.Connection:
-        from linespec.core.parsecache import ensure_state_dir
+        from linespec.core.files import ensure_state_dir
 
         if self.path is None:
             return self._create(":memory:")

@@ -60,10 +60,6 @@ class SearchSettings:
         return Path(self.root) / STATE_DIR
 
     @property
-    def index_path(self) -> Path:
-        return self.state_dir / INDEX_FILE
-
-    @property
     def directories(self) -> list[Path]:
         return [Path(d) for d in self.dirs]
 
@@ -130,6 +126,11 @@ def from_config(cfg: Config) -> SearchSettings:
 
 
 def _identity(root: Path, cwd: Path, explicit: Path | None) -> str | None:
+    """What the settings depend on: the root and the config file (path and fingerprint).
+
+    CWD only decides which file that is, so every directory of a repository that finds
+    the same file shares one warm copy.
+    """
     if explicit is not None:
         source: Path | None = explicit if explicit.is_absolute() else cwd / explicit
     else:
@@ -139,7 +140,7 @@ def _identity(root: Path, cwd: Path, explicit: Path | None) -> str | None:
     except OSError:
         return None
     stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) if info else ()
-    return json.dumps([str(root), str(source or ""), stamp, str(cwd)])
+    return json.dumps([str(root), str(source or ""), stamp])
 
 
 def open_session(
