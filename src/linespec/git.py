@@ -360,50 +360,57 @@ def blob_stream(root: Path, shas: Iterable[str]) -> Iterator[tuple[str, bytes | 
 
     A thread feeds the SHAs while this reads the answers, so neither side holds them all.
     """
+    import tempfile
     import threading
 
-    try:
-        proc = subprocess.Popen(
-            ["git", "cat-file", "--batch"],
-            cwd=root,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
-    assert proc.stdin is not None and proc.stdout is not None
-    stdin, stdout = proc.stdin, proc.stdout
-
-    def feed() -> None:
+    # A file, not a pipe: nobody reads stderr while git runs, so a pipe could fill and stall it.
+    with tempfile.TemporaryFile() as errors:
         try:
-            for sha in shas:
-                stdin.write(f"{sha}\n".encode())
-        except BrokenPipeError:
-            pass
-        finally:
-            with contextlib.suppress(BrokenPipeError):
-                stdin.close()
+            proc = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin, stdout = proc.stdin, proc.stdout
 
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
-    try:
-        while True:
-            header = stdout.readline()
-            if not header:
-                break
-            parts = header.split()
-            if len(parts) < 3 or parts[-1] == b"missing":
-                yield parts[0].decode(), None
-                continue
-            size = int(parts[2])
-            content = stdout.read(size)
-            stdout.read(1)
-            yield parts[0].decode(), content
-    finally:
-        stdout.close()
-        feeder.join()
-        proc.wait()
+        def feed() -> None:
+            try:
+                for sha in shas:
+                    stdin.write(f"{sha}\n".encode())
+            except BrokenPipeError:
+                pass
+            finally:
+                with contextlib.suppress(BrokenPipeError):
+                    stdin.close()
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        try:
+            while True:
+                header = stdout.readline()
+                if not header:
+                    break
+                parts = header.split()
+                if len(parts) < 3 or parts[-1] == b"missing":
+                    yield parts[0].decode(), None
+                    continue
+                size = int(parts[2])
+                content = stdout.read(size)
+                stdout.read(1)
+                yield parts[0].decode(), content
+        finally:
+            # Closed early (the caller stopped reading), git ends on a broken pipe: no error.
+            stdout.close()
+            feeder.join()
+            code = proc.wait()
+        if code != 0:
+            errors.seek(0)
+            raise GitError(f"git cat-file failed: {_reason(errors.read()) or code}")
 
 
 def remote_url(root: Path, name: str = "origin") -> str | None:

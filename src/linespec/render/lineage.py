@@ -27,10 +27,20 @@ def _label(node: dict[str, Any]) -> str:
 
 
 def _branch(children: list[dict[str, Any]], prefix: str, lines: list[str]) -> None:
-    for index, child in enumerate(children):
-        last = index == len(children) - 1
-        lines.append(f"{prefix}{'└── ' if last else '├── '}{child['relation']} {_label(child)}")
-        _branch(child["children"], prefix + ("    " if last else "│   "), lines)
+    # An explicit stack, not recursion: chains thousands deep must print too.
+    # Frames: [siblings, index of the next one, their prefix].
+    stack: list[list[Any]] = [[children, 0, prefix]]
+    while stack:
+        frame = stack[-1]
+        siblings, index, indent = frame
+        if index == len(siblings):
+            stack.pop()
+            continue
+        frame[1] += 1
+        child = siblings[index]
+        last = index == len(siblings) - 1
+        lines.append(f"{indent}{'└── ' if last else '├── '}{child['relation']} {_label(child)}")
+        stack.append([child["children"], 0, indent + ("    " if last else "│   ")])
 
 
 def lineage_text(root: dict[str, Any], trees: dict[str, dict[str, Any]]) -> str:
@@ -49,14 +59,71 @@ def lineage_json(root: dict[str, Any], trees: dict[str, dict[str, Any]]) -> str:
     for direction, key in (("up", "ancestors"), ("down", "descendants")):
         if direction in trees:
             out[key] = trees[direction]["children"]
-    return to_json(out)
+    if max((_height(tree) for tree in trees.values()), default=0) <= _JSON_HEIGHT:
+        return to_json(out)
+    return _deep_json(out)
+
+
+# The json module recurses once per nesting level, and each tree level nests two (an
+# object, then its `children` array); taller trees go through _deep_json.
+_JSON_HEIGHT = 100
+_END: Any = object()
+
+
+def _height(tree: dict[str, Any]) -> int:
+    height = 0
+    level = [tree]
+    while level:
+        height += 1
+        level = [child for node in level for child in node["children"]]
+    return height
+
+
+def _deep_json(value: Any) -> str:
+    """to_json without a nesting limit: the same text, made with an explicit stack.
+
+    Not render.graph's writer: that one writes Go's escapes, and importing it would bring
+    the record model into the query fast path.
+    """
+    parts: list[str] = []
+    # Frames: [items left, is an object, nesting level, nothing written yet].
+    stack: list[list[Any]] = []
+
+    def begin(item: Any, level: int) -> None:
+        if isinstance(item, dict) and item:
+            parts.append("{")
+            stack.append([iter(item.items()), True, level, True])
+        elif isinstance(item, list) and item:
+            parts.append("[")
+            stack.append([iter(item), False, level, True])
+        else:
+            parts.append(json.dumps(item, ensure_ascii=False))
+
+    begin(value, 0)
+    while stack:
+        frame = stack[-1]
+        item = next(frame[0], _END)
+        level = frame[2]
+        if item is _END:
+            stack.pop()
+            parts.append("\n" + "  " * level + ("}" if frame[1] else "]"))
+            continue
+        parts.append("\n" if frame[3] else ",\n")
+        frame[3] = False
+        parts.append("  " * (level + 1))
+        if frame[1]:
+            key, item = item
+            parts.append(json.dumps(key, ensure_ascii=False) + ": ")
+        begin(item, level + 1)
+    return "".join(parts) + "\n"
 
 
 def lineage_mermaid(root: dict[str, Any], trees: dict[str, dict[str, Any]]) -> str:
     """A flowchart whose arrows point from a record to the record it names in a field."""
     ids: dict[str, str] = {}
     lines = ["flowchart BT"]
-    edges: list[str] = []
+    # A dict keeps the edges in the order first drawn and finds a repeat in constant time.
+    edges: dict[str, None] = {}
 
     def name(node: dict[str, Any]) -> str:
         if node["id"] not in ids:
@@ -66,15 +133,19 @@ def lineage_mermaid(root: dict[str, Any], trees: dict[str, dict[str, Any]]) -> s
             lines.append(f'    {ids[node["id"]]}["{node["id"]}<br/>{title}{status}"]')
         return ids[node["id"]]
 
-    def walk(node: dict[str, Any], up: bool) -> None:
-        here = name(node)
-        for child in node["children"]:
+    def walk(tree: dict[str, Any], up: bool) -> None:
+        # An explicit stack, not recursion: chains thousands deep must draw too.
+        stack = [(name(tree), iter(tree["children"]))]
+        while stack:
+            here, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                continue
             there = name(child)
             src, dst = (here, there) if up else (there, here)
-            edge = f"    {src} -->|{child['kind']}| {dst}"
-            if edge not in edges:
-                edges.append(edge)
-            walk(child, up)
+            edges.setdefault(f"    {src} -->|{child['kind']}| {dst}")
+            stack.append((there, iter(child["children"])))
 
     name(root)
     for direction in ("up", "down"):

@@ -5,6 +5,7 @@ Pure functions over the fields `git.history` streams; nothing here runs git.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ class Agent:
         return agent_id(self.name, self.email)
 
 
+# Asked for about a dozen times per commit, and a history has few distinct people.
+@functools.lru_cache(maxsize=4096)
 def agent_id(name: str, email: str) -> str:
     """A stable UUIDv5: of `mailto:` the e-mail (case-folded), else of the name."""
     key = f"mailto:{email.casefold()}" if email else f"urn:linespec:agent-name:{name.strip()}"

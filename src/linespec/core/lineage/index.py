@@ -275,8 +275,25 @@ def rebuilt(config: Config, root: Path, key: Key | None = None) -> sqlite3.Conne
 
 
 def key_for(config: Config, root: Path) -> Key:
-    dirs = tuple(str(d) for d in (config.provenance_dir, *config.extra_dirs))
-    return current_key(root, config.source, dirs)
+    return current_key(root, config.source, tuple(str(d) for d in _record_dirs(config)))
+
+
+def _record_dirs(config: Config) -> list[Path]:
+    """Where the loader reads records, and every configured shared cache, populated or not.
+
+    The fast path re-stats only the directories stored in the index: a cache that a later
+    sync creates must already be among them, or its records would go unnoticed.
+    """
+    from linespec.core import shared
+    from linespec.core.store import record_directories
+
+    found = record_directories(config)
+    found.extend(
+        s.directory
+        for s in shared.sources(config)
+        if (s.repo is None or s.repo.url) and s.directory not in found
+    )
+    return found
 
 
 def build(config: Config, root: Path, key: Key) -> Path:
@@ -364,13 +381,21 @@ def _fill(conn: sqlite3.Connection, config: Config, root: Path, key: Key) -> Non
     conn.executemany("INSERT OR IGNORE INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
     conn.executemany("INSERT INTO edges VALUES (?,?,?)", edges)
     problems.extend(("cycle", path[0], " → ".join(path)) for path in _cycles(edges))
-    seen = _history(conn, root, key, agents, problems)
+    # History follows the repository's own record directories, not shared read-only ones.
+    local = [config.provenance_dir, *config.extra_dirs]
+    seen = _history(conn, root, key, _record_prefixes(root, local), agents, problems)
     conn.executemany(
         "INSERT OR IGNORE INTO agents VALUES (?,?,?,?)",
         ((a.id, a.name, a.email, int(a.software)) for a in agents.values()),
     )
     conn.executemany("INSERT INTO problems VALUES (?,?,?)", problems)
-    meta = {**key.meta(), "built_at": str(int(time.time())), "commits_seen": str(seen)}
+    # The stamp of the files as they were read: one changed since KEY was taken is a miss.
+    meta = {
+        **key.meta(),
+        "fingerprint": loaded.fingerprint,
+        "built_at": str(int(time.time())),
+        "commits_seen": str(seen),
+    }
     conn.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
 
 
@@ -410,9 +435,9 @@ def _cycles(edges: list[tuple[str, str, str]]) -> list[list[str]]:
     return [found[k] for k in sorted(found)]
 
 
-def _record_prefixes(root: Path, key: Key) -> list[str]:
+def _record_prefixes(root: Path, directories: list[Path]) -> list[str]:
     prefixes = []
-    for directory in key.dirs:
+    for directory in directories:
         rel = os.path.relpath(directory, root)
         if rel == ".":
             prefixes.append("")
@@ -434,6 +459,7 @@ def _history(
     conn: sqlite3.Connection,
     root: Path,
     key: Key,
+    prefixes: list[str],
     agents: dict[str, Agent],
     problems: list[tuple[str, str, str]],
 ) -> int:
@@ -443,7 +469,6 @@ def _history(
 
     if not key.head:
         return 0
-    prefixes = _record_prefixes(root, key)
     commits: list[tuple[object, ...]] = []
     roles: list[tuple[str, str, str]] = []
     delegations: list[tuple[str, str, str]] = []

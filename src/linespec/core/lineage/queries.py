@@ -6,6 +6,7 @@ Plain data out (dicts and lists in a stable order); rendering is `render.lineage
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,8 +57,12 @@ def lineage(
     )
     labels = UP_LABELS if up else DOWN_LABELS
     expanded: set[str] = set()
+    # An explicit stack, not recursion: chains thousands deep must not hit the recursion
+    # limit. Frames: a record being expanded, its edges left to follow, its children.
+    stack: list[tuple[str, Iterator[tuple[str, str]], list[dict[str, Any]]]] = []
+    on_path: set[str] = set()
 
-    def node(node_id: str, kind: str, path: tuple[str, ...]) -> dict[str, Any]:
+    def visit(node_id: str, kind: str) -> dict[str, Any]:
         found = record(conn, node_id)
         out: dict[str, Any] = {
             "id": node_id,
@@ -67,23 +72,31 @@ def lineage(
             "status": found["status"] if found else "",
             "missing": found is None,
         }
-        if node_id in path:
+        if node_id in on_path:
             out["cycle"] = True
-            out["children"] = []
-            return out
-        if node_id in expanded:
+        elif node_id in expanded:
             out["repeat"] = True
-            out["children"] = []
+        out["children"] = []
+        if node_id in on_path or node_id in expanded:
             return out
         expanded.add(node_id)
-        children: list[dict[str, Any]] = []
-        if depth is None or len(path) < depth:
+        # The records on the stack are this one's ancestors.
+        if depth is None or len(stack) < depth:
             rows = sorted(conn.execute(query, (node_id,)), key=lambda r: (_KIND_ORDER[r[1]], r[0]))
-            children = [node(other, kind, (*path, node_id)) for other, kind in rows]
-        out["children"] = children
+            stack.append((node_id, iter(rows), out["children"]))
+            on_path.add(node_id)
         return out
 
-    return node(record_id, "", ())
+    tree = visit(record_id, "")
+    while stack:
+        node_id, rows, children = stack[-1]
+        row = next(rows, None)
+        if row is None:
+            stack.pop()
+            on_path.discard(node_id)
+        else:
+            children.append(visit(row[0], row[1]))
+    return tree
 
 
 def ready_and_blocked(
