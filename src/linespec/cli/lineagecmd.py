@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from linespec.cli.provenance import ConfigOption, app
+from linespec.cli.provenance import ConfigOption, _config, app
 
 if TYPE_CHECKING:
     from prov.model import ProvDocument
@@ -55,17 +55,6 @@ class IncludeCommits(StrEnum):
 
 
 FormatOption = Annotated[ListFormat, typer.Option("--format", help="human or json.")]
-
-
-def _config(config: Path | None) -> Config:
-    from linespec.cli import state
-    from linespec.core import config as config_mod
-
-    loaded = config_mod.load(Path.cwd(), config)
-    state.root = loaded.root
-    for warning in loaded.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    return loaded
 
 
 def _query(config: Path | None, ask: Callable[[Config, sqlite3.Connection], T]) -> T:
