@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -415,3 +416,125 @@ def test_bad_filter_and_format_are_usage_errors(small: Repo) -> None:
     assert bad_filter.exit_code == 2
     assert 'unknown filter "opened"' in bad_filter.stderr
     assert small.cli("provenance", "graph", "--format", "svg").exit_code == 2
+
+
+# --- the fast path: JSON and DOT from the scope cache ------------------------------------
+
+
+Capsys = pytest.CaptureFixture[str]
+
+
+def _fast(repo: Repo, capsys: Capsys, *args: str) -> tuple[int | None, str]:
+    """What the fast path answers (None: it declined), and what it printed."""
+    from linespec.cli import graphfast
+
+    repo.cli("provenance", "status")  # leaves a fresh scope cache
+    capsys.readouterr()
+    code = graphfast.run(["provenance", "graph", *args])
+    return code, capsys.readouterr().out
+
+
+def _full(capsys: Capsys, *args: str) -> str:
+    """What the typer command prints."""
+    from linespec.cli.main import run
+
+    capsys.readouterr()
+    assert run(["provenance", "graph", *args]) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("output", ["json", "dot"])
+def test_the_fast_path_draws_what_the_full_cli_draws(
+    small: Repo, capsys: Capsys, output: str
+) -> None:
+    small.record(
+        "prov-2026-00000009",
+        title="'Ünïcode \"quotes\" \\\\ and <tags>'",
+        related=[BRIEF, "prov-2026-0000dead"],
+        extends="prov-2026-0000beef",
+    )
+    small.record("prov-2026-0000000a", title="''", type="")
+    code, fast = _fast(small, capsys, "--format", output)
+    assert code == 0, "the fast path declined a fresh cache"
+    assert fast == _full(capsys, "--format", output)
+    assert "prov-2026-0000dead" in fast or output == "dot"
+
+
+def test_a_fast_graph_loads_neither_typer_nor_pydantic(small: Repo) -> None:
+    small.cli("provenance", "status")
+    code = (
+        "import sys; from linespec.entry import main; rc = main(sys.argv[1:]);"
+        "heavy = ('typer', 'rich', 'pydantic', 'ruamel', 'git', 'yaml');"
+        "print('HEAVY', sorted(m for m in heavy if m in sys.modules)); raise SystemExit(rc)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "provenance", "graph", "--format", "json"],
+        cwd=small.path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith("HEAVY []")
+    assert json.loads(result.stdout.rsplit("HEAVY", 1)[0])["nodes"][0]["id"] == BRIEF
+
+
+def test_an_edited_record_is_drawn_as_it_now_is(small: Repo, capsys: Capsys) -> None:
+    small.cli("provenance", "status")
+    small.record(BRIEF, title="Checkout must be instant", status="implemented", type="brief")
+    result = small.cli("provenance", "graph", "--format", "json")
+    assert json.loads(result.stdout)["nodes"][0]["title"] == "Checkout must be instant"
+    assert _fast(small, capsys, "--format", "json")[0] == 0  # the full CLI refreshed the cache
+
+
+def _index(repo: Repo) -> Path:
+    return repo.path / ".linespec" / "scope-index.json"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda e: e.update(title=7), id="a title that is no string"),
+        pytest.param(lambda e: e.update(related="prov-2026-00000001"), id="related not a list"),
+        pytest.param(lambda e: e.pop("title"), id="an index without titles (Go's, or older)"),
+        pytest.param(lambda e: e.update(id="prov-2026-00000002"), id="a duplicated id"),
+    ],
+)
+def test_a_cache_that_is_not_ours_or_is_damaged_is_not_drawn_from(
+    small: Repo, capsys: Capsys, damage: Any
+) -> None:
+    expected = _full(capsys, "--format", "json")
+    small.cli("provenance", "status")
+    data = json.loads(_index(small).read_bytes())
+    for entry in data["entries"]:
+        damage(entry)
+    _index(small).write_text(json.dumps(data))
+    from linespec.cli import graphfast
+
+    assert graphfast.run(["provenance", "graph", "--format", "json"]) is None
+    assert small.cli("provenance", "graph", "--format", "json").stdout == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--format", "human"),
+        ("--format", "mermaid"),
+        ("--format", "json", "--root", BRIEF),
+        ("--format", "json", "--filter", "open"),
+        ("--format", "json", "-c", ".linespec.yml"),
+        ("--format", "json", "extra"),
+    ],
+)
+def test_the_fast_path_leaves_other_requests_to_the_full_cli(
+    small: Repo, capsys: Capsys, args: Any
+) -> None:
+    code, _ = _fast(small, capsys, *args)
+    assert code is None
+
+
+def test_a_config_only_the_full_validator_may_judge_goes_to_the_full_cli(
+    small: Repo, capsys: Capsys
+) -> None:
+    small.write(".linespec.yml", "provenance:\n  shared_repos: [../elsewhere]\n")
+    code, _ = _fast(small, capsys, "--format", "json")
+    assert code is None

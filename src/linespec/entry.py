@@ -23,6 +23,7 @@ _FAST_PATHS = {
     "blocked": "linespec.core.lineage.fast",
     "search": "linespec.core.search.fastcli",
     "lint": "linespec.cli.lintrun",
+    "graph": "linespec.cli.graphfast",
 }
 
 

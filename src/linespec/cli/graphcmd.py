@@ -12,6 +12,7 @@ from linespec.cli.provenance import ConfigOption, _workspace, app
 
 if TYPE_CHECKING:
     from linespec.core.graphview import Forest
+    from linespec.core.model import Record
     from linespec.core.status import RecordFilter
 
 
@@ -80,7 +81,7 @@ def graph(
     _human(forest, root, keep)
 
 
-def _human(forest: Forest, root: str, keep: RecordFilter | None) -> None:
+def _human(forest: Forest[Record], root: str, keep: RecordFilter | None) -> None:
     from linespec.render import console
     from linespec.render import graph as render
 
@@ -99,7 +100,7 @@ def _human(forest: Forest, root: str, keep: RecordFilter | None) -> None:
         sys.stdout.write(render.plain(tree))
 
 
-def _mermaid(forest: Forest, root: str, keep: RecordFilter | None) -> None:
+def _mermaid(forest: Forest[Record], root: str, keep: RecordFilter | None) -> None:
     from linespec.render import graph as render
 
     shown = forest.selection(root, keep)

@@ -19,6 +19,7 @@ from linespec.core.decode import ref
 from linespec.core.graph import RecordSet
 from linespec.core.recordfiles import check_name, is_record_file, record_document, record_files
 from linespec.core.scope import is_in_scope, is_path_excluded, match_pattern
+from linespec.core.terms import DEFAULT_TIER
 from linespec.errors import GitError, LinespecError, UsageError, YamlError
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 
 class ScopeRecord(NamedTuple):
-    """What a commit check needs of a record.
+    """What the scope cache keeps of a record: what commit checks and `graph` need.
 
     NamedTuples rather than dataclasses on this path: a dataclass compiles its methods
     when the class is created, which costs the commit hook milliseconds on every run.
@@ -49,10 +50,26 @@ class ScopeRecord(NamedTuple):
     path: Path | None = None
     type: str = ""
     has_specs: bool = False
+    title: str = ""
+    extends: str = ""
+    related: tuple[str, ...] = ()
 
     @property
     def supersedes_id(self) -> str:
         return ref(self.supersedes)
+
+    @property
+    def superseded_by_id(self) -> str:
+        return ref(self.superseded_by)
+
+    @property
+    def effective_type(self) -> str:
+        return self.type or DEFAULT_TIER
+
+    @property
+    def remote(self) -> bool:
+        # The cache-reading paths serve plain configs only, which share no repositories.
+        return False
 
     def line_of(self, *key: str | int) -> Mark | None:
         return None
@@ -78,6 +95,9 @@ class ScopeRecord(NamedTuple):
             path=path,
             type=text("type"),
             has_specs=bool(values.get("associated_specs")),
+            title=text("title"),
+            extends=text("extends"),
+            related=items("related"),
         )
 
     @classmethod
@@ -94,6 +114,9 @@ class ScopeRecord(NamedTuple):
             path=record.path,
             type=record.type,
             has_specs=bool(record.associated_specs),
+            title=record.title,
+            extends=record.extends,
+            related=tuple(record.related),
         )
 
     def entry(self, root: Path) -> dict[str, object]:
@@ -111,10 +134,17 @@ class ScopeRecord(NamedTuple):
         out["supersedes"] = self.supersedes
         out["superseded_by"] = self.superseded_by
         out["path"] = _under(self.path, root) if self.path else ""
+        out["title"] = self.title
+        if self.extends:
+            out["extends"] = self.extends
+        if self.related:
+            out["related"] = list(self.related)
         return out
 
     @classmethod
-    def from_entry(cls, entry: dict[str, Any], root: Path) -> ScopeRecord:
+    def from_entry(cls, entry: dict[str, Any], root: Path | None) -> ScopeRecord:
+        """The record an entry of ours describes; without ROOT, its path is left out."""
+        path = entry.get("path")
         return cls(
             id=str(entry.get("id", "")),
             status=str(entry.get("status", "")),
@@ -123,9 +153,12 @@ class ScopeRecord(NamedTuple):
             implements=str(entry.get("implements", "")),
             supersedes=str(entry.get("supersedes", "")),
             superseded_by=str(entry.get("superseded_by", "")),
-            path=root / entry["path"] if entry.get("path") else None,
+            path=root / path if root is not None and path else None,
             type=str(entry.get("type", "")),
             has_specs=bool(entry.get("has_specs")),
+            title=str(entry.get("title", "")),
+            extends=str(entry.get("extends", "")),
+            related=tuple(entry.get("related") or ()),
         )
 
 

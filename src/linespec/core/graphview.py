@@ -11,15 +11,36 @@ Python's recursion limit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from linespec.core.decode import ref
-from linespec.core.graph import RecordSet
-from linespec.core.model import Record, Status
-from linespec.core.status import RecordFilter
+from linespec.core.graph import Node, RecordSet
+from linespec.core.terms import Status
+
+
+class Drawn(Node, Protocol):
+    """What the graph shows of a record: the loaded Record, or the scope cache's view."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def effective_type(self) -> str: ...
+    @property
+    def superseded_by_id(self) -> str: ...
+    @property
+    def extends(self) -> str: ...
+    @property
+    def related(self) -> Sequence[str]: ...
+    @property
+    def remote(self) -> bool: ...
+
+
+D = TypeVar("D", bound=Drawn)
 
 
 class Link(StrEnum):
@@ -39,35 +60,35 @@ class Edge:
 
 
 @dataclass(frozen=True, slots=True)
-class Line:
+class Line(Generic[D]):
     """One record in the drawn tree; VIA is how it hangs under the record above it."""
 
     depth: int
-    record: Record
+    record: D
     via: Link | None
 
 
 @dataclass
-class Tree:
-    lines: list[Line]
+class Tree(Generic[D]):
+    lines: list[Line[D]]
     # Records the tree does not reach but the filter keeps, listed flat after the tree.
-    loose: list[Record]
+    loose: list[D]
 
 
-def _by_id(record: Record) -> str:
+def _by_id(record: Drawn) -> str:
     return record.id
 
 
-class Forest:
+class Forest(Generic[D]):
     """The records of a repository arranged as the trees `graph` shows."""
 
-    def __init__(self, records: RecordSet[Record]) -> None:
+    def __init__(self, records: RecordSet[D]) -> None:
         self.records = records
         self.ordered = sorted(records, key=_by_id)
         by_id = records.by_id
-        self._superseders: dict[str, list[Record]] = {}
-        self._members: dict[str, list[Record]] = {}
-        self.tops: list[Record] = []
+        self._superseders: dict[str, list[D]] = {}
+        self._members: dict[str, list[D]] = {}
+        self.tops: list[D] = []
         for record in self.ordered:
             target = record.supersedes_id
             parent = record.implements
@@ -80,21 +101,21 @@ class Forest:
                 # would otherwise hide the record's whole subtree.
                 self.tops.append(record)
 
-    def children(self, record_id: str) -> Iterator[tuple[Record, Link]]:
+    def children(self, record_id: str) -> Iterator[tuple[D, Link]]:
         for record in self._superseders.get(record_id, ()):
             yield record, Link.SUPERSEDES
         for record in self._members.get(record_id, ()):
             yield record, Link.IMPLEMENTS
 
     def walk(
-        self, start: Record, depth: int, via: Link | None, seen: set[str]
-    ) -> Iterator[tuple[Line, int]]:
+        self, start: D, depth: int, via: Link | None, seen: set[str]
+    ) -> Iterator[tuple[Line[D], int]]:
         """START and everything below it in pre-order, each with its parent's position.
 
         Positions count from 0 for START; START's parent position is -1. SEEN guards
         against re-entering a record (only possible for records that hang in a cycle).
         """
-        stack: list[tuple[Record, int, Link | None, int]] = [(start, depth, via, -1)]
+        stack: list[tuple[D, int, Link | None, int]] = [(start, depth, via, -1)]
         position = 0
         while stack:
             record, level, link, parent = stack.pop()
@@ -106,10 +127,10 @@ class Forest:
             stack.extend(reversed(below))
             position += 1
 
-    def tree(self, keep: RecordFilter | None = None) -> Tree:
+    def tree(self, keep: Callable[[D], bool] | None = None) -> Tree[D]:
         """The whole graph; KEEP hides records, except superseded ones leading to a kept one."""
         seen: set[str] = set()
-        lines: list[Line] = []
+        lines: list[Line[D]] = []
         for top in self.tops:
             if top.id not in seen:
                 lines.extend(_pruned(list(self.walk(top, 0, None, seen)), keep))
@@ -117,7 +138,7 @@ class Forest:
         loose = [r for r in self.ordered if r.id not in shown and (keep is None or keep(r))]
         return Tree(lines, loose)
 
-    def subtree(self, root_id: str, keep: RecordFilter | None = None) -> list[Line]:
+    def subtree(self, root_id: str, keep: Callable[[D], bool] | None = None) -> list[Line[D]]:
         """ROOT_ID (under its implements parent, when it has one) and all it leads to.
 
         Raises RecordNotFoundError for an unknown ID. The root and its parent are shown
@@ -125,7 +146,7 @@ class Forest:
         """
         root = self.records.get(root_id)
         parent = self.records.by_id.get(root.implements) if root.implements else None
-        head: list[Line] = []
+        head: list[Line[D]] = []
         depth, via = 0, None
         if parent is not None and parent is not root:
             head.append(Line(0, parent, None))
@@ -158,7 +179,7 @@ class Forest:
                     made[parent].setdefault(key, []).append(node)
         return out, height
 
-    def _node(self, record: Record) -> dict[str, Any]:
+    def _node(self, record: D) -> dict[str, Any]:
         node: dict[str, Any] = {
             "id": record.id,
             "title": record.title,
@@ -178,7 +199,7 @@ class Forest:
             node["implemented_by"] = sorted(r.id for r in implementers)
         return node
 
-    def selection(self, root_id: str = "", keep: RecordFilter | None = None) -> list[Record]:
+    def selection(self, root_id: str = "", keep: Callable[[D], bool] | None = None) -> list[D]:
         """The records the tree for ROOT_ID and KEEP shows, in ID order."""
         if not root_id and keep is None:
             return self.ordered
@@ -189,7 +210,7 @@ class Forest:
             chosen = [line.record for line in tree.lines] + tree.loose
         return sorted(chosen, key=_by_id)
 
-    def edges(self, among: list[Record] | None = None) -> list[Edge]:
+    def edges(self, among: list[D] | None = None) -> list[Edge]:
         """Every reference as a typed edge, per record in ID order, without repeats.
 
         With AMONG, only edges between those records, and to IDs no record has.
@@ -219,8 +240,11 @@ class Forest:
 
 
 def _pruned(
-    walked: list[tuple[Line, int]], keep: RecordFilter | None, *, always_first: bool = False
-) -> list[Line]:
+    walked: list[tuple[Line[D], int]],
+    keep: Callable[[D], bool] | None,
+    *,
+    always_first: bool = False,
+) -> list[Line[D]]:
     """The walked lines KEEP lets through, with the superseded records that lead to them.
 
     A hidden record hides everything below it; whatever of that the filter keeps is

@@ -1,4 +1,4 @@
-"""The provenance record: fields, tiers, statuses, and decoding from YAML data.
+"""The provenance record: its fields, and decoding from YAML data.
 
 Field order is the serialisation order of the Go tool (and so of the content hash).
 Every string keeps the literal text written in the file; unknown keys are kept.
@@ -6,7 +6,6 @@ Every string keeps the literal text written in the file; unknown keys are kept.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -21,28 +20,8 @@ from linespec.core.decode import (
     decode_fields,
     ref,
 )
+from linespec.core.terms import DEFAULT_TIER, STATUSES, TERMINAL_STATUSES, TIERS, Status, Tier
 from linespec.core.yamlread import Document, Mark, RawMark
-
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"
-    IMPLEMENTED = "implemented"
-    SUPERSEDED = "superseded"
-    DEPRECATED = "deprecated"
-
-
-class Tier(StrEnum):
-    BRIEF = "brief"
-    BLUEPRINT = "blueprint"
-    BUG = "bug"
-    IMPRINT = "imprint"
-
-
-STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
-TIERS: tuple[str, ...] = tuple(t.value for t in Tier)
-# Statuses after which a record is sealed history rather than live work.
-TERMINAL_STATUSES = frozenset({Status.IMPLEMENTED, Status.SUPERSEDED, Status.DEPRECATED})
 
 
 class Spec(BaseModel):
@@ -96,7 +75,7 @@ class Record(BaseModel):
 
     @property
     def effective_type(self) -> str:
-        return self.type or Tier.BLUEPRINT.value
+        return self.type or DEFAULT_TIER
 
     @property
     def scope_mode(self) -> str:
@@ -149,7 +128,10 @@ __all__ = [
     "LIST_FIELDS",
     "OMIT_EMPTY",
     "SPEC_FIELDS",
+    "STATUSES",
     "STRING_FIELDS",
+    "TERMINAL_STATUSES",
+    "TIERS",
     "Record",
     "Spec",
     "Status",

@@ -27,7 +27,9 @@ CACHE_FILE = "scope-index.json"
 FAST_FILE = "scope-index.marshal"
 # Bump whenever the shape of what the fast twin holds changes.
 _FAST_FORMAT = 1
-_OURS = "path"
+# Only linespec writes it (the Go tool has no titles in its index); an index of ours
+# from before titles were kept lacks it, and is rebuilt.
+_OURS = "title"
 
 
 def cache_path(state_dir: Path) -> Path:

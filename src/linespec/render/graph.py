@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from linespec.core.graphview import Edge, Line, Link, Tree
-from linespec.core.model import Record, Status
-from linespec.core.status import status_label
+from linespec.core.graphview import Drawn, Edge, Line, Link, Tree
+from linespec.core.terms import Status
 from linespec.render import jsonout
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
+
+    from linespec.core.model import Record
 
 HEADER = "PROVENANCE GRAPH"
 
@@ -23,11 +24,19 @@ HEADER = "PROVENANCE GRAPH"
 # --- the tree ---------------------------------------------------------------------------
 
 
-def _remote(record: Record) -> str:
+def _remote(record: Drawn) -> str:
     return " [remote]" if record.remote else ""
 
 
-def _line(line: Line) -> str:
+def _status_label(record: Record) -> str:
+    # Imported on use: JSON and DOT, which the fast path draws from the scope cache, have
+    # no use for it, and the status module loads pydantic.
+    from linespec.core.status import status_label as label
+
+    return label(record)
+
+
+def _line(line: Line[Record]) -> str:
     record = line.record
     indent = "  " * line.depth
     if line.via is Link.IMPLEMENTS:
@@ -36,21 +45,21 @@ def _line(line: Line) -> str:
         lead = "└─ "
     else:
         lead = ""
-    return f"{indent}{lead}{record.id}  {status_label(record)}  {record.title}{_remote(record)}"
+    return f"{indent}{lead}{record.id}  {_status_label(record)}  {record.title}{_remote(record)}"
 
 
 def _loose(record: Record) -> str:
-    return f"  {record.id}  {status_label(record)}  {record.title}{_remote(record)}"
+    return f"  {record.id}  {_status_label(record)}  {record.title}{_remote(record)}"
 
 
-def plain(tree: Tree) -> str:
+def plain(tree: Tree[Record]) -> str:
     """The whole graph as the Go tool prints it when stdout is not a terminal."""
     body = [_line(line) + "\n" for line in tree.lines]
     rest = [_loose(record) + "\n" for record in tree.loose]
     return f"\n{HEADER}\n\n{''.join(body)}\n{''.join(rest)}\n"
 
 
-def plain_subtree(lines: Sequence[Line]) -> str:
+def plain_subtree(lines: Sequence[Line[Record]]) -> str:
     return f"\n{HEADER}\n\n{''.join(_line(line) + chr(10) for line in lines)}\n"
 
 
@@ -63,7 +72,7 @@ _STYLE: dict[str, str] = {
 }
 
 
-def _label(line: Line) -> Text:
+def _label(line: Line[Record]) -> Text:
     from rich.text import Text
 
     record = line.record
@@ -71,7 +80,7 @@ def _label(line: Line) -> Text:
     if line.via is Link.IMPLEMENTS:
         text.append(f"↳ [{record.effective_type}] ", style="magenta")
     text.append(record.id, style="bold")
-    label = status_label(record)
+    label = _status_label(record)
     style = "yellow" if label != record.status else _STYLE.get(record.status, "")
     text.append("  ")
     text.append(label, style=style)
@@ -81,7 +90,7 @@ def _label(line: Line) -> Text:
     return text
 
 
-def rich_lines(out: Console, lines: Sequence[Line], loose: Iterable[Record] | None) -> None:
+def rich_lines(out: Console, lines: Sequence[Line[Record]], loose: Iterable[Record] | None) -> None:
     """The tree drawn with rich's guides, for a terminal; LOOSE is None under --root."""
     from rich.tree import Tree as RichTree
 
@@ -196,7 +205,7 @@ def _dot_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def dot(records: Iterable[Record]) -> str:
+def dot(records: Iterable[Drawn]) -> str:
     """Nodes coloured by status and supersession edges from old to new, as the Go tool draws."""
     out = ["digraph ProvenanceGraph {", "  rankdir=TB;", "  node [shape=box];"]
     for record in records:
@@ -276,7 +285,7 @@ def mermaid(records: Sequence[Record], edges: Sequence[Edge]) -> str:
     for record in records:
         node = ids(record.id)
         title = _mermaid_text(record.title + _remote(record))
-        head = _mermaid_text(f"{record.id} · {status_label(record)}")
+        head = _mermaid_text(f"{record.id} · {_status_label(record)}")
         out.append(f'    {node}["{head}<br/>{title}"]')
         status = record.status if record.status in _MERMAID_CLASSES else "other"
         classes.setdefault(status, []).append(node)
