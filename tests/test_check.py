@@ -294,6 +294,49 @@ def test_a_warm_hook_reads_no_yaml_and_sees_a_config_edit(governed: Repo) -> Non
     assert "Commit tag required" in edited.stdout
 
 
+def _hook_run(repo: Repo, cwd: Path, message: str) -> subprocess.CompletedProcess[str]:
+    msg = repo.path.parent / "MSG"
+    msg.write_text(message)
+    return subprocess.run(
+        [sys.executable, "-m", "linespec", "provenance", "check", "--staged", "--message-file",
+         str(msg), "--format", "json"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+
+
+NESTED = "prov-2026-0000cccc"
+
+
+@pytest.mark.parametrize("where", ["", "services", "services/api/src"])
+def test_a_nested_config_takes_part_when_a_staged_path_lies_below_it(
+    governed: Repo, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    governed.write(".linespec.yml", "provenance:\n  dir: provenance\n")
+    governed.write("services/api/.linespec.yml", "provenance:\n  dir: records\n")
+    nested = governed.path / "services/api/records" / f"{NESTED}.yml"
+    nested.parent.mkdir(parents=True)
+    governed.record(NESTED, affected_scope=["src/**"], forbidden_scope=["services/api/x.py"])
+    (governed.provenance / f"{NESTED}.yml").rename(nested)
+    governed.write("services/api/x.py", "x\n")
+    governed.commit_all("monorepo")
+    cwd = governed.path / where
+    cwd.mkdir(parents=True, exist_ok=True)
+    from linespec.cli.main import run
+
+    stage(governed, "src/a.py")  # below no nested config: the nested record is unknown
+    assert _hook_run(governed, cwd, f"[{NESTED}]").returncode == 0
+    stage(governed, "services/api/x.py")
+    fast = _hook_run(governed, cwd, f"[{NESTED}]")
+    assert fast.returncode == 1, fast.stderr
+    assert f"{NESTED} forbids changes to services/api/x.py" in fast.stdout
+    capsys.readouterr()
+    args = ["provenance", "check", "--staged", "--message-file", str(governed.path.parent / "MSG")]
+    assert run([*args, "--format", "json"]) == 1
+    assert capsys.readouterr().out == fast.stdout
+
+
 @given(st.text(max_size=200))
 def test_message_ids_never_crash(text: str) -> None:
     ids = message_ids(text)

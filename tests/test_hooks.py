@@ -334,7 +334,8 @@ def test_pre_commit_starts_linespec_only_when_a_record_is_staged(
     repo.record(RECORD)
     repo.git("add", "-A")
     assert subprocess.run([hook], cwd=repo.path, env=_env(), timeout=60).returncode == 0
-    assert log.read_text() == "-m linespec provenance lint --staged\n"
+    started = "-c import sys; from linespec.entry import main; sys.exit(main())"
+    assert log.read_text() == f"{started} provenance lint --staged\n"
 
 
 # --- legacy hooks --------------------------------------------------------------------------

@@ -16,23 +16,53 @@ from pathlib import Path
 
 from linespec.errors import GitError
 
+_ENV_EXTRA = {"GIT_TERMINAL_PROMPT": "0"}
 
-def run(args: Sequence[str], cwd: Path, *, check: bool = True, input: bytes | None = None) -> str:
-    """Run `git ARGS` in CWD and return its standard output as text."""
+# Calls started before anyone asks for them (see `ahead`), by arguments and directory.
+_AHEAD: dict[tuple[tuple[str, ...], str], subprocess.Popen[bytes]] = {}
+
+
+def _spawn(args: Sequence[str], cwd: Path, stdin: int | None = None) -> subprocess.Popen[bytes]:
     try:
-        proc = subprocess.run(
+        return subprocess.Popen(
             ["git", *args],
             cwd=cwd,
-            input=input,
-            capture_output=True,
-            check=False,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **_ENV_EXTRA},
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
+
+
+def ahead(calls: Iterable[Sequence[str]], cwd: Path) -> None:
+    """Start CALLS in CWD now, to run on other cores while the caller reads and decides.
+
+    A later `run` of the same arguments in the same directory takes the started call's
+    output instead of starting git again; `drop_ahead` reaps whatever nobody asked for.
+    """
+    for args in calls:
+        key = (tuple(args), str(cwd))
+        if key not in _AHEAD:
+            _AHEAD[key] = _spawn(args, cwd)
+
+
+def drop_ahead() -> None:
+    while _AHEAD:
+        _, proc = _AHEAD.popitem()
+        proc.communicate()
+
+
+def run(args: Sequence[str], cwd: Path, *, check: bool = True, input: bytes | None = None) -> str:
+    """Run `git ARGS` in CWD and return its standard output as text."""
+    proc = _AHEAD.pop((tuple(args), str(cwd)), None) if _AHEAD and input is None else None
+    if proc is None:
+        proc = _spawn(args, cwd, subprocess.PIPE if input is not None else None)
+    stdout, stderr = proc.communicate(input)
     if check and proc.returncode != 0:
-        raise GitError(f"git {args[0]} failed: {_reason(proc.stderr) or proc.returncode}")
-    return proc.stdout.decode("utf-8", "surrogateescape")
+        raise GitError(f"git {args[0]} failed: {_reason(stderr) or proc.returncode}")
+    return stdout.decode("utf-8", "surrogateescape")
 
 
 def toplevel(cwd: Path) -> Path | None:
@@ -237,17 +267,7 @@ def started(args: Sequence[str], cwd: Path) -> Callable[[], str]:
     The output is empty when git fails, as `run(..., check=False)` has it; asking again
     gives the same output.
     """
-    try:
-        proc = subprocess.Popen(
-            ["git", *args],
-            cwd=cwd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
-
+    proc = _spawn(args, cwd)
     done: list[str] = []
 
     def output() -> str:
@@ -313,7 +333,7 @@ def history(root: Path, rev: str = "HEAD", chunk: int = 1 << 16) -> Iterator[His
             cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+            env={**os.environ, **_ENV_EXTRA},
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None

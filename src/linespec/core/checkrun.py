@@ -184,19 +184,37 @@ def configs_for(
     configs = [first]
     if explicit is not None:
         return configs
-    for path in find_configs(first.root):
+    if staged_paths is None:
+        nested_configs = find_configs(first.root)
+    else:
+        nested_configs = _configs_above(first.root, staged_paths)
+    for path in nested_configs:
         if path == first.source:
-            continue
-        directory = path.parent.relative_to(first.root).as_posix()
-        if staged_paths is not None and not any(
-            p.startswith(directory + "/") for p in staged_paths
-        ):
             continue
         nested = plain_config(cwd, path) if plain else full_config(cwd, path)
         if nested is None:
             return None
         configs.append(nested)
     return configs
+
+
+def _configs_above(root: Path, paths: list[str]) -> list[Path]:
+    """The nested configs PATHS lie below, in `find_configs` order, without walking the tree.
+
+    A commit touches a handful of directories; the tree may have thousands.
+    """
+    folders = {folder for path in paths for folder in _folders_above(path)}
+    found = [root / folder / CONFIG_NAME for folder in folders]
+    return sorted((p for p in found if p.is_file()), key=lambda p: p.parts)
+
+
+def _folders_above(path: str) -> list[str]:
+    folders: list[str] = []
+    for part in path.split("/")[:-1]:
+        if part == ".git":  # never walked into, like find_configs
+            break
+        folders.append(f"{folders[-1]}/{part}" if folders else part)
+    return folders
 
 
 class CheckRequest(NamedTuple):

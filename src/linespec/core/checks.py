@@ -47,12 +47,18 @@ class ScopeRecord(NamedTuple):
     implements: str
     supersedes: str
     superseded_by: str
-    path: Path | None = None
+    # The record file as a string: a hook builds thousands of these and looks at a path
+    # only when it reports a problem.
+    file: str = ""
     type: str = ""
     has_specs: bool = False
     title: str = ""
     extends: str = ""
     related: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> Path | None:
+        return Path(self.file) if self.file else None
 
     @property
     def supersedes_id(self) -> str:
@@ -92,7 +98,7 @@ class ScopeRecord(NamedTuple):
             implements=text("implements"),
             supersedes=text("supersedes"),
             superseded_by=text("superseded_by"),
-            path=path,
+            file=str(path) if path is not None else "",
             type=text("type"),
             has_specs=bool(values.get("associated_specs")),
             title=text("title"),
@@ -111,7 +117,7 @@ class ScopeRecord(NamedTuple):
             implements=record.implements,
             supersedes=record.supersedes,
             superseded_by=record.superseded_by,
-            path=record.path,
+            file=str(record.path) if record.path is not None else "",
             type=record.type,
             has_specs=bool(record.associated_specs),
             title=record.title,
@@ -133,7 +139,7 @@ class ScopeRecord(NamedTuple):
         out["has_specs"] = self.has_specs
         out["supersedes"] = self.supersedes
         out["superseded_by"] = self.superseded_by
-        out["path"] = _under(self.path, root) if self.path else ""
+        out["path"] = _under(self.file, root) if self.file else ""
         out["title"] = self.title
         if self.extends:
             out["extends"] = self.extends
@@ -143,7 +149,7 @@ class ScopeRecord(NamedTuple):
 
     @classmethod
     def from_entry(cls, entry: dict[str, Any], root: Path | None) -> ScopeRecord:
-        """The record an entry of ours describes; without ROOT, its path is left out."""
+        """The record an entry of ours describes; without ROOT, its file is left out."""
         path = entry.get("path")
         return cls(
             id=str(entry.get("id", "")),
@@ -153,7 +159,7 @@ class ScopeRecord(NamedTuple):
             implements=str(entry.get("implements", "")),
             supersedes=str(entry.get("supersedes", "")),
             superseded_by=str(entry.get("superseded_by", "")),
-            path=root / path if root is not None and path else None,
+            file=os.path.join(root, path) if root is not None and path else "",
             type=str(entry.get("type", "")),
             has_specs=bool(entry.get("has_specs")),
             title=str(entry.get("title", "")),
@@ -162,10 +168,10 @@ class ScopeRecord(NamedTuple):
         )
 
 
-def _under(path: Path, root: Path) -> str:
+def _under(path: str, root: Path) -> str:
     # os.path.relpath normalises both paths first; for a record inside the repository,
     # as nearly all are, cutting the prefix gives the same answer for 10,000 at once.
-    text, base = str(path), str(root)
+    text, base = path, str(root)
     if text.startswith(base + os.sep):
         return text[len(base) + 1 :]
     return os.path.relpath(text, base)
@@ -305,7 +311,7 @@ def _base(path: str) -> str:
 
 
 def _own_file(record: ScopeRecord, path: str) -> bool:
-    return record.path is not None and _base(path) == record.path.name
+    return bool(record.file) and _base(path) == os.path.basename(record.file)
 
 
 def _forbidden(record: ScopeRecord, path: str) -> bool:

@@ -44,24 +44,31 @@ def fingerprint(directories: Sequence[Path]) -> str:
     """SHA-256 over `path\\0size\\0mtime_ns` of every record file, sorted (as Go does)."""
     lines: list[str] = []
     pending = [str(d) for d in directories]
+    stat = os.stat
     while pending:
         directory = pending.pop()
         try:
-            entries = list(os.scandir(directory))
+            with os.scandir(directory) as listing:
+                entries = list(listing)
         except OSError:
             continue
+        # .yaml records count too: Go's fingerprint skips them and then serves a stale
+        # index after a .yaml record changes. Only record files count, so that the loader,
+        # which stats each record it reads, arrives at the same stamp. Hooks run this on
+        # every call: the listing alone tells directories from record files (no stat), and
+        # each record file then costs one stat.
+        files = []
         for entry in entries:
-            # .yaml records count too: Go's fingerprint skips them and then serves a stale
-            # index after a .yaml record changes. Only record files count, so that the
-            # loader, which stats each record it reads, arrives at the same stamp.
-            if is_record_file(entry.name) and not entry.is_dir(follow_symlinks=False):
-                try:
-                    info = entry.stat()
-                except OSError:  # gone since the directory was listed
-                    continue
-                lines.append(stamp_line(entry.path, info))
-            elif entry.is_dir(follow_symlinks=False):
+            if entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
+            elif is_record_file(entry.name):
+                files.append(entry.path)
+        for path in files:
+            try:
+                info = stat(path)
+            except OSError:  # gone since the directory was listed
+                continue
+            lines.append(stamp_line(path, info))
     return digest(lines)
 
 
