@@ -39,10 +39,11 @@ def _parse(args: Sequence[str]) -> dict[str, str] | None:
     return options
 
 
+_TOPLEVEL = ("rev-parse", "--show-toplevel")
 # What a staged check asks git, in the order it asks.
 _HOOK_CALLS = (
     ("diff", "--cached", "--name-only", "-z"),
-    ("rev-parse", "--show-toplevel"),
+    _TOPLEVEL,
     ("config", "--get", "core.commentChar"),
     ("rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD^{commit}"),
 )
@@ -121,17 +122,7 @@ def _advice(args: Sequence[str]) -> int | None:
     parsed = _parse_advice(args)
     if parsed is None:
         return None
-    import gc
-
-    # Tens of thousands of small objects come and go here and none forms a cycle; the
-    # collector's passes over them cost more than building them.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _answer(*parsed)
-    finally:
-        if enabled:
-            gc.enable()
+    return _answer(*parsed)
 
 
 def _answer(command: str, names: list[str], as_json: bool) -> int | None:
@@ -146,6 +137,7 @@ def _answer(command: str, names: list[str], as_json: bool) -> int | None:
             # repository takes git about as long as all the rest: start it before anything
             # else, to run on another core meanwhile.
             changes = git.start_changes(cwd)
+        git.ahead([_TOPLEVEL], cwd)
         from linespec.core import advice
         from linespec.core.configfile import CONFIG_NAME, discover, find_root
 
@@ -161,6 +153,8 @@ def _answer(command: str, names: list[str], as_json: bool) -> int | None:
             )
     except LinespecError:
         cached = None
+    finally:
+        git.drop_ahead()
     if cached is None:
         for finish in changes or ():
             finish()  # not left running behind the full CLI
