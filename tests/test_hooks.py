@@ -271,6 +271,21 @@ def test_outside_a_repository_is_refused(tmp_path: Path, monkeypatch: pytest.Mon
 # --- commits through the installed hooks -------------------------------------------------
 
 
+def test_a_check_that_cannot_run_is_not_called_a_scope_violation(repo: Repo) -> None:
+    _scoped_repo(repo)
+    assert repo.cli("provenance", "install-hooks").exit_code == 0
+    repo.write(".linespec.yml", "provenance:\n  enforcement: sometimes\n")
+    repo.write("src/app.py", "print('app v2')\n")
+    repo.git("add", "src/app.py")
+    base = _head(repo.path)
+    blocked = _commit(repo.path, f"Update app [{RECORD}]")
+    assert blocked.returncode != 0
+    assert "provenance.enforcement" in blocked.stderr
+    assert "Commit blocked: linespec could not check it (see the error above)" in blocked.stderr
+    assert SCOPE_VIOLATION not in blocked.stderr
+    assert _head(repo.path) == base
+
+
 def test_commit_tagged_with_a_record_is_checked_against_its_scope(repo: Repo) -> None:
     _scoped_repo(repo)
     assert repo.cli("provenance", "install-hooks").exit_code == 0
@@ -501,9 +516,10 @@ def test_a_vanished_interpreter_falls_back_to_linespec_on_path(repo: Repo) -> No
         missing = subprocess.run(
             [hook], cwd=repo.path, capture_output=True, text=True, env=env, timeout=60
         )
-        assert missing.returncode == 1
+        assert missing.returncode == 127
         assert "cannot find linespec on PATH or at /nonexistent/bin/python" in missing.stderr
-        assert LINT_BLOCKED in missing.stderr
+        assert LINT_BLOCKED not in missing.stderr
+        assert "could not lint the records" in missing.stderr
 
 
 # --- the pre-commit framework --------------------------------------------------------------
