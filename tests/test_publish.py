@@ -94,6 +94,27 @@ def test_publish_writes_consumer_ready_records_and_a_verifiable_manifest(repo: R
     assert (repo.path / "linespec-prompt-v1.md").read_text() == "Build it.\n"
 
 
+def test_references_to_shared_records_are_cleared_and_said_so(repo: Repo, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shared = "prov-2026-0000005a"
+    (elsewhere / f"{shared}.yml").write_text(
+        f"id: {shared}\ntitle: Shared brief\nstatus: open\ntype: brief\n"
+    )
+    repo.write(".linespec.yml", f"provenance:\n  shared_repos: [{elsewhere}]\n")
+    repo.record(PLAN, implements=shared, related=[shared, BRIEF])
+    repo.record(BRIEF, type="brief")
+    repo.commit_all()
+    result = repo.cli("provenance", "publish", "--name", "demo")
+    assert result.exit_code == 0, result.stderr
+    assert "note: 2 reference(s) to records of shared repositories were cleared" in result.stderr
+    members = _members(repo.path / "linespec-provenance-v1.tar")
+    assert sorted(members) == [f"{PLAN}.yml", f"{BRIEF}.yml"]
+    plan = members[f"{PLAN}.yml"].decode()
+    assert shared not in plan
+    assert f"- {BRIEF}" in plan
+
+
 def test_published_versions_are_immutable_and_auto_increment(repo: Repo) -> None:
     _history(repo)
     _publish(repo)

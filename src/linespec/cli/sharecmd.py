@@ -135,6 +135,11 @@ def publish(
     out.print("  Next steps:")
     out.print("  1. Upload each layer artifact to your hosting location")
     out.print(f"  2. Fill in the 'url' fields in {shown}\n")
+    if done.remote_links:
+        sys.stderr.write(
+            f"note: {done.remote_links} reference(s) to records of shared repositories were "
+            "cleared: only this repository's records are published\n"
+        )
 
 
 @contextmanager

@@ -233,6 +233,8 @@ class Published:
     manifest: Path
     artifacts: list[Path]
     records: int
+    # References to shared repositories' records, which are cleared: they are not published.
+    remote_links: int = 0
 
 
 def publish(
@@ -257,7 +259,12 @@ def publish(
             f'version "{version}" must be letters, digits, ".", "_", "+" or "-" '
             "(it becomes part of file names)"
         )
-    records = consumer_records(r for r in ws.records if not r.remote)
+    local = [r for r in ws.records if not r.remote]
+    remote = {r.id for r in ws.records if r.remote}
+    remote_links = sum(
+        target in remote for r in local for target in (r.supersedes_id, r.implements, *r.related)
+    )
+    records = consumer_records(local)
     artifacts = [provenance_artifact(records, version)]
     for layer in LAYER_ORDER[1:]:
         path = (layers or {}).get(layer)
@@ -287,7 +294,7 @@ def publish(
         for target, artifact in zip(written, artifacts, strict=True):
             tx.write(target, artifact.data)
         tx.write(manifest_path, manifest_bytes(manifest))
-    return Published(version, root, manifest_path, written, len(records))
+    return Published(version, root, manifest_path, written, len(records), remote_links)
 
 
 def default_name(manifest_path: Path, config_source: Path | None, cwd: Path) -> str:
