@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,3 +147,28 @@ def repo(
     git(path, "init", "-q")
     monkeypatch.chdir(path)
     yield Repo(path, capsys)
+
+
+# What the fast paths must not load: each costs every hook run or agent call milliseconds.
+HEAVY = ("typer", "rich", "click", "pydantic", "git", "ruamel", "yaml")
+_WATCHING = (
+    "import sys; from linespec.entry import main; rc = main(sys.argv[2:]); "
+    "loaded = [m for m in sys.argv[1].split() if m in sys.modules]; "
+    "sys.stderr.write('\\nLOADED ' + ' '.join(loaded)); raise SystemExit(rc)"
+)
+
+
+def run_watching_imports(
+    cwd: Path, *args: str, watch: Sequence[str] = HEAVY
+) -> tuple[int, str, str, list[str]]:
+    """Run the console entry point in a subprocess: its exit code, stdout and stderr, and
+    which of the modules in WATCH it loaded."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _WATCHING, " ".join(watch), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    err, _, loaded = proc.stderr.rpartition("\nLOADED ")
+    return proc.returncode, proc.stdout, err, loaded.split()

@@ -6,8 +6,6 @@ import json
 import os
 import random
 import shutil
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from linespec.core.advice import (
     resolve_paths,
 )
 from linespec.core.scope import PatternError, is_in_scope
-from tests.conftest import Repo
+from tests.conftest import Repo, run_watching_imports
 
 BP = "prov-2026-0000aaaa"
 BP2 = "prov-2026-0000bbbb"
@@ -352,24 +350,9 @@ def slow(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]
     return code, out.out, out.err
 
 
-FAST = (
-    "import sys; from linespec.entry import main; rc = main(sys.argv[1:]);"
-    "heavy = sorted(m for m in ('typer', 'rich', 'pydantic', 'git', 'ruamel', 'click', 'yaml')"
-    " if m in sys.modules); sys.stderr.write(f'HEAVY {heavy}'); raise SystemExit(rc)"
-)
-
-
 def fast(repo: Repo, *args: str, cwd: Path | None = None) -> tuple[int, str, str, list[str]]:
     """Run the console entry point in a subprocess; also report the heavy modules it loaded."""
-    proc = subprocess.run(
-        [sys.executable, "-c", FAST, *args],
-        cwd=cwd or repo.path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    err, _, heavy = proc.stderr.rpartition("HEAVY ")
-    return proc.returncode, proc.stdout, err, json.loads(heavy.replace("'", '"'))
+    return run_watching_imports(cwd or repo.path, *args)
 
 
 def test_context_human(project: Repo, capsys: pytest.CaptureFixture[str]) -> None:

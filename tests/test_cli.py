@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from linespec.cli.main import app
-from tests.conftest import Repo
+from tests.conftest import Repo, run_watching_imports
 
 
 def _commands() -> list[str]:
@@ -26,13 +25,7 @@ COMMANDS = _commands()
 
 
 def test_version_is_fast_and_light() -> None:
-    code = (
-        "import sys; from linespec.entry import main; main(['--version']);"
-        "heavy = [m for m in ('typer', 'rich', 'pydantic', 'git', 'ruamel', 'yaml')"
-        " if m in sys.modules]; print(heavy)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.splitlines() == ["linespec v0.1.0", "[]"]
+    assert run_watching_imports(Path.cwd(), "--version") == (0, "linespec v0.1.0\n", "", [])
 
 
 @pytest.mark.parametrize("command", COMMANDS)

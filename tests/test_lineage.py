@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from linespec import git
 from linespec.core.lineage import export as prov_export
 from linespec.core.lineage.history import agent_id, commit_agents, parse_person, trailers
-from tests.conftest import Repo
+from tests.conftest import Repo, run_watching_imports
 
 EXPECTED = Path(__file__).parent / "data" / "lineage" / "expected.prov.json"
 NAMESPACE = "https://example.org/shop/"
@@ -125,20 +125,10 @@ def shop(repo: Repo) -> Repo:
     return repo
 
 
-FAST = (
-    "import sys; from linespec.entry import main; rc = main(sys.argv[1:]);"
-    "heavy = sorted(m for m in ('typer', 'rich', 'pydantic', 'git', 'ruamel', 'prov', 'rdflib')"
-    " if m in sys.modules); sys.stderr.write(f'HEAVY {heavy}'); raise SystemExit(rc)"
-)
-
-
 def fast(path: Path, *args: str) -> tuple[int, str, str, list[str]]:
     """Run the console entry point in a subprocess; also report the heavy modules it loaded."""
-    proc = subprocess.run(
-        [sys.executable, "-c", FAST, *args], cwd=path, capture_output=True, text=True, timeout=60
-    )
-    err, _, heavy = proc.stderr.rpartition("HEAVY ")
-    return proc.returncode, proc.stdout, err, json.loads(heavy.replace("'", '"'))
+    watch = ("typer", "rich", "pydantic", "git", "ruamel", "prov", "rdflib")
+    return run_watching_imports(path, *args, watch=watch)
 
 
 # ---- export ------------------------------------------------------------------------------

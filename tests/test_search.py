@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from linespec.core.search import fastcli
 from linespec.core.search import text as textmod
-from tests.conftest import Repo
+from tests.conftest import Repo, run_watching_imports
 
 
 def _records(repo: Repo) -> None:
@@ -415,18 +415,9 @@ def test_the_fast_path_leaves_unusual_arguments_to_the_full_cli(args: list[str])
 def test_warm_search_reads_no_config_and_loads_no_pydantic(repo: Repo) -> None:
     _records(repo)
     repo.cli("provenance", "search", "invoice")  # warms the index and the settings
-    probe = (
-        "import sys; from linespec.core.search import fastcli; "
-        "code = fastcli.run(['provenance', 'search', 'invoice']); "
-        "assert code == 0; "
-        "heavy = [m for m in ('pydantic', 'rich', 'typer', 'ruamel', 'yaml') if m in sys.modules]; "
-        "assert not heavy, heavy"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, timeout=60
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "prov-2026-aaaa0002" in proc.stdout
+    code, out, err, loaded = run_watching_imports(repo.path, "provenance", "search", "invoice")
+    assert (code, loaded) == (0, []), err
+    assert "prov-2026-aaaa0002" in out
 
 
 def test_the_warm_settings_serve_every_directory_that_finds_the_same_config(
