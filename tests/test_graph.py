@@ -480,13 +480,28 @@ def _index(repo: Repo) -> Path:
     return repo.path / ".linespec" / "scope-index.json"
 
 
+def _each(change: Any) -> Any:
+    return lambda data: [change(entry) for entry in data["entries"]]
+
+
+def _go_index(data: dict[str, Any]) -> None:
+    """What the Go tool writes: no format number, only its own keys."""
+    del data["linespec"]
+    go_keys = ("id", "status", "type", "affected_scope", "forbidden_scope", "implements")
+    data["entries"] = [
+        {k: v for k, v in e.items() if k in (*go_keys, "has_specs")} for e in data["entries"]
+    ]
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param(lambda e: e.update(title=7), id="a title that is no string"),
-        pytest.param(lambda e: e.update(related="prov-2026-00000001"), id="related not a list"),
-        pytest.param(lambda e: e.pop("title"), id="an index without titles (Go's, or older)"),
-        pytest.param(lambda e: e.update(id="prov-2026-00000002"), id="a duplicated id"),
+        pytest.param(_each(lambda e: e.update(title=7)), id="a title that is no string"),
+        pytest.param(_each(lambda e: e.update(related="x")), id="related not a list"),
+        pytest.param(_each(lambda e: e.update(forbidden_scope=True)), id="a scope not a list"),
+        pytest.param(_each(lambda e: e.update(id=BLUEPRINT)), id="a duplicated id"),
+        pytest.param(lambda data: data.pop("linespec"), id="no format number (an older index)"),
+        pytest.param(_go_index, id="the Go tool's index"),
     ],
 )
 def test_a_cache_that_is_not_ours_or_is_damaged_is_not_drawn_from(
@@ -495,13 +510,26 @@ def test_a_cache_that_is_not_ours_or_is_damaged_is_not_drawn_from(
     expected = _full(capsys, "--format", "json")
     small.cli("provenance", "status")
     data = json.loads(_index(small).read_bytes())
-    for entry in data["entries"]:
-        damage(entry)
-    _index(small).write_text(json.dumps(data))
+    damage(data)
+    _index(small).write_text(json.dumps(data, separators=(",", ":")))
     from linespec.cli import graphfast
 
     assert graphfast.run(["provenance", "graph", "--format", "json"]) is None
     assert small.cli("provenance", "graph", "--format", "json").stdout == expected
+
+
+def test_an_index_the_go_tool_wrote_is_rewritten_by_the_next_loading_command(
+    small: Repo, capsys: Capsys
+) -> None:
+    small.cli("provenance", "status")
+    data = json.loads(_index(small).read_bytes())
+    _go_index(data)
+    _index(small).write_text(json.dumps(data, separators=(",", ":")))
+    assert small.cli("provenance", "status").exit_code == 0
+    assert json.loads(_index(small).read_bytes())["linespec"] == 2
+    from linespec.cli import graphfast
+
+    assert graphfast.run(["provenance", "graph", "--format", "json"]) == 0
 
 
 @pytest.mark.parametrize(

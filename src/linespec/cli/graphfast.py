@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from linespec import fastargs
 
@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from linespec.core.graph import RecordSet
 
 _FORMATS = ("json", "dot")
-_TEXT_KEYS = (
-    "id", "status", "type", "implements", "supersedes", "superseded_by", "title", "extends"
-)  # fmt: skip
 
 
 def run(args: Sequence[str]) -> int | None:
@@ -58,7 +55,7 @@ def _cached_records(cwd: Path) -> RecordSet[ScopeRecord] | None:
     """The records as the fresh scope cache has them, validated as a set; None on a miss."""
     from linespec.core import scopecache
     from linespec.core.checkrun import plain_config
-    from linespec.core.checks import ScopeRecord
+    from linespec.core.checks import ScopeRecord, well_formed
     from linespec.core.configfile import STATE_DIR
     from linespec.core.graph import RecordSet
 
@@ -67,21 +64,8 @@ def _cached_records(cwd: Path) -> RecordSet[ScopeRecord] | None:
         return None
     stamp = scopecache.fingerprint(config.provenance_dirs)
     entries = scopecache.read(scopecache.cache_path(config.root / STATE_DIR), stamp)
-    if entries is None or not all(_trusted(entry) for entry in entries):
+    if entries is None or not all(map(well_formed, entries)):
         return None
     records = RecordSet([ScopeRecord.from_entry(entry, None) for entry in entries])
     records.validate()
     return records
-
-
-def _trusted(entry: Any) -> bool:
-    """Whether ENTRY has the shape linespec writes; a damaged cache is never drawn from."""
-    if type(entry) is not dict:
-        return False
-    get = entry.get
-    related = get("related", [])
-    return (
-        all(type(get(key, "")) is str for key in _TEXT_KEYS)
-        and type(related) is list
-        and all(type(item) is str for item in related)
-    )

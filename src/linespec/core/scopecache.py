@@ -5,10 +5,11 @@ instead of every record is what keeps them fast. It is keyed by a stat fingerpri
 the record files (path, size, mtime), so any change to a record is a miss and the
 records are read again. Safe to delete; never committed.
 
-The format is the Go tool's (BEHAVIOR.md §12.6) with a few more keys per entry, which
-the Go tool ignores. The commit check needs those keys, so to it an index the Go tool
-wrote is a miss and is rebuilt; `govern` and `next` need only the Go tool's keys and read
-either.
+The format is the Go tool's (BEHAVIOR.md §12.6) with a format number at the top and a
+few more keys per entry, all of which the Go tool ignores. The commit check and `graph`
+need those keys, so to them an index without the number (the Go tool's, or an older
+linespec's) is a miss, and the next command that loads records rewrites it; `govern` and
+`next` need only the Go tool's keys and read either.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ CACHE_FILE = "scope-index.json"
 FAST_FILE = "scope-index.marshal"
 # Bump whenever the shape of what the fast twin holds changes.
 _FAST_FORMAT = 1
-# Only linespec writes it (the Go tool has no titles in its index); an index of ours
-# from before titles were kept lacks it, and is rebuilt.
-_OURS = "title"
+# The top-level key only linespec writes, and the shape of the entries it vouches for:
+# bump the number whenever entries gain or change keys.
+_OURS = "linespec"
+_FORMAT = 2
 
 
 def cache_path(state_dir: Path) -> Path:
@@ -86,8 +88,8 @@ def digest(lines: list[str]) -> str:
 def read(path: Path, expected: str, *, accept_go: bool = False) -> list[dict[str, Any]] | None:
     """The cached entries when the fingerprint still matches; None on any miss.
 
-    With ACCEPT_GO, entries without linespec's own keys (an index the Go tool wrote) are
-    returned too; the caller must then need no more than the Go tool's keys.
+    With ACCEPT_GO, an index without linespec's format number (the Go tool's) is returned
+    too; the caller must then need no more than the Go tool's keys.
     """
     import json
 
@@ -100,7 +102,7 @@ def read(path: Path, expected: str, *, accept_go: bool = False) -> list[dict[str
     entries = data.get("entries")
     if not isinstance(entries, list):
         return None
-    if not accept_go and not all(isinstance(e, dict) and _OURS in e for e in entries):
+    if not accept_go and data.get(_OURS) != _FORMAT:
         return None
     return entries
 
@@ -115,7 +117,7 @@ def write(path: Path, stamp: str, entries: Iterable[dict[str, Any]]) -> None:
     from linespec.core.parsecache import ensure_state_dir
 
     with contextlib.suppress(Exception):
-        body = orjson.dumps({"fingerprint": stamp, "entries": list(entries)})
+        body = orjson.dumps({"fingerprint": stamp, _OURS: _FORMAT, "entries": list(entries)})
         ensure_state_dir(path.parent)
         atomic_write(path, body)
 
@@ -123,11 +125,11 @@ def write(path: Path, stamp: str, entries: Iterable[dict[str, Any]]) -> None:
 def holds(path: Path, stamp: str) -> bool:
     """Whether the index at PATH was written under STAMP, from its first bytes alone.
 
-    Every command that loads records asks this, so it must not parse 10,000 entries. An
-    index the Go tool wrote under the same stamp also holds; the commit check, which needs
-    linespec's own keys, reads it whole and rebuilds it.
+    Every command that loads records asks this, so it must not parse 10,000 entries. Only
+    an index of ours holds: one the Go tool wrote under the same stamp is rewritten, so
+    that the commit check and `graph` can read it.
     """
-    head = f'{{"fingerprint":"{stamp}"'.encode()
+    head = f'{{"fingerprint":"{stamp}","{_OURS}":{_FORMAT},'.encode()
     try:
         with path.open("rb") as handle:
             return handle.read(len(head)) == head
