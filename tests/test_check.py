@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -350,6 +352,68 @@ def test_scope_cache_answers_and_is_never_stale(governed: Repo) -> None:
     assert staged_check(governed, f"[{REC}]")[0] == 0
     cache.write_text("{broken")
     assert staged_check(governed, f"[{REC}]")[0] == 0
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param({"forbidden_scope": True}, id="a scope that is no list"),
+        pytest.param({"affected_scope": [1]}, id="a pattern that is no string"),
+        pytest.param({"id": 7}, id="an id that is no string"),
+    ],
+)
+def test_a_damaged_scope_cache_is_rebuilt_not_read(
+    governed: Repo, damage: dict[str, object]
+) -> None:
+    stage(governed, "src/secret.py")
+    assert staged_check(governed, f"[{REC}]")[0] == 1  # leaves a fresh cache
+    cache = governed.path / ".linespec" / "scope-index.json"
+    data = json.loads(cache.read_text())
+    data["entries"][0].update(damage)
+    cache.write_text(json.dumps(data, separators=(",", ":")))
+    code, report = staged_check(governed, f"[{REC}]")
+    assert code == 1
+    assert messages(report) == [f"{REC} forbids changes to src/secret.py"]
+
+
+def test_git_calls_started_ahead_serve_only_the_same_call_in_the_same_place(
+    repo: Repo, tmp_path: Path
+) -> None:
+    from linespec import git
+
+    other = tmp_path / "other"
+    other.mkdir()
+    subprocess.run(["git", "init", "-q", str(other)], check=True)
+    git.ahead([git.TOPLEVEL, git.config_get("user.name")], repo.path)
+    try:
+        assert git.toplevel(other) == other  # another directory: not the started call
+        assert git.run(["rev-parse", "--show-toplevel", "--"], repo.path).strip()
+        assert git.toplevel(repo.path) == repo.path  # served from the started call
+        assert list(git._AHEAD) == [(git.config_get("user.name"), str(repo.path))]
+    finally:
+        git.drop_ahead()
+    assert git._AHEAD == {}
+
+
+def test_the_hook_path_starts_each_git_call_once(
+    governed: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linespec import fastpath, git
+
+    started: list[tuple[str, ...]] = []
+    spawn = git._spawn
+
+    def counting(args: Sequence[str], cwd: Path, stdin: int | None = None) -> Any:
+        started.append(tuple(args))
+        return spawn(args, cwd, stdin)
+
+    monkeypatch.setattr(git, "_spawn", counting)
+    stage(governed, "src/a.py")
+    msg = governed.path.parent / "MSG"
+    msg.write_text(f"Work [{REC}]\n")
+    assert fastpath.run(["provenance", "check", "--staged", "--message-file", str(msg)]) == 0
+    assert len(started) == len(set(started)) == 4
+    assert git._AHEAD == {}
 
 
 def test_help_shows_the_bracketed_tag_rich_would_read_as_markup() -> None:

@@ -286,6 +286,35 @@ def test_a_check_that_cannot_run_is_not_called_a_scope_violation(repo: Repo) -> 
     assert _head(repo.path) == base
 
 
+def test_a_python_without_linespec_is_not_called_a_scope_violation(
+    repo: Repo, tmp_path: Path
+) -> None:
+    _scoped_repo(repo)
+    bare = tmp_path / "bare-python"
+    # -S: no site-packages, so no linespec, as in an interpreter it was never installed in.
+    bare.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -S "$@"\n')
+    bare.chmod(0o755)
+    hooks.install(repo.path, python=str(bare))
+    repo.write("src/app.py", "print('app v2')\n")
+    repo.git("add", "src/app.py")
+    blocked = _commit(repo.path, f"Update app [{RECORD}]")
+    assert blocked.returncode != 0
+    assert f"linespec hook: {sys.executable} cannot run linespec" in blocked.stderr
+    assert "Commit blocked: linespec could not check it" in blocked.stderr
+    assert SCOPE_VIOLATION not in blocked.stderr
+
+
+def test_a_linespec_py_in_the_work_tree_does_not_shadow_the_package(repo: Repo) -> None:
+    _scoped_repo(repo)
+    assert repo.cli("provenance", "install-hooks").exit_code == 0
+    repo.write("linespec.py", "raise SystemExit('shadowed')\n")
+    repo.write("src/app.py", "print('app v2')\n")
+    repo.git("add", "src/app.py")
+    done = _commit(repo.path, f"Update app [{RECORD}]")
+    assert done.returncode == 0, done.stderr
+    assert "shadowed" not in done.stderr
+
+
 def test_commit_tagged_with_a_record_is_checked_against_its_scope(repo: Repo) -> None:
     _scoped_repo(repo)
     assert repo.cli("provenance", "install-hooks").exit_code == 0
@@ -349,8 +378,9 @@ def test_pre_commit_starts_linespec_only_when_a_record_is_staged(
     repo.record(RECORD)
     repo.git("add", "-A")
     assert subprocess.run([hook], cwd=repo.path, env=_env(), timeout=60).returncode == 0
-    started = "-c import sys; from linespec.entry import main; sys.exit(main())"
-    assert log.read_text() == f"{started} provenance lint --staged\n"
+    call = log.read_text()
+    assert call.startswith("-P -c import sys\n")
+    assert call.endswith("\nsys.exit(main()) provenance lint --staged\n")
 
 
 # --- legacy hooks --------------------------------------------------------------------------

@@ -39,16 +39,6 @@ def _parse(args: Sequence[str]) -> dict[str, str] | None:
     return options
 
 
-_TOPLEVEL = ("rev-parse", "--show-toplevel")
-# What a staged check asks git, in the order it asks.
-_HOOK_CALLS = (
-    ("diff", "--cached", "--name-only", "-z"),
-    _TOPLEVEL,
-    ("config", "--get", "core.commentChar"),
-    ("rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD^{commit}"),
-)
-
-
 def run(args: Sequence[str]) -> int | None:
     """The exit code of a fast command, or None to let the full CLI run."""
     if len(args) > 1 and args[1] in _ADVICE_LISTS:
@@ -67,10 +57,16 @@ def _check(args: Sequence[str]) -> int | None:
     cwd = Path.cwd()
     explicit = Path(options["config"]) if "config" in options else None
     message = options.get("message_file")
-    # Git runs hooks from the top of the work tree, so cwd is the root these calls are
-    # made in later: started together now, they cost about one call instead of four.
-    git.ahead(_HOOK_CALLS, cwd)
     try:
+        # Git runs hooks from the top of the work tree, so cwd is the root these calls are
+        # made in later: started together now, they cost about one call instead of four.
+        calls = (
+            git.STAGED,
+            git.TOPLEVEL,
+            git.config_get("core.commentChar"),
+            git.commit_of("HEAD"),
+        )
+        git.ahead(calls, cwd)
         staged = git.staged_files(cwd)
         configs = checkrun.configs_for(cwd, explicit, plain=True, staged_paths=staged)
         if configs is None:
@@ -137,7 +133,7 @@ def _answer(command: str, names: list[str], as_json: bool) -> int | None:
             # repository takes git about as long as all the rest: start it before anything
             # else, to run on another core meanwhile.
             changes = git.start_changes(cwd)
-        git.ahead([_TOPLEVEL], cwd)
+        git.ahead([git.TOPLEVEL], cwd)
         from linespec.core import advice
         from linespec.core.configfile import CONFIG_NAME, discover, find_root
 

@@ -49,8 +49,10 @@ def ahead(calls: Iterable[Sequence[str]], cwd: Path) -> None:
 
 
 def drop_ahead() -> None:
+    """Stop and reap the calls started ahead that nobody asked for (all only read)."""
     while _AHEAD:
         _, proc = _AHEAD.popitem()
+        proc.kill()
         proc.communicate()
 
 
@@ -65,10 +67,23 @@ def run(args: Sequence[str], cwd: Path, *, check: bool = True, input: bytes | No
     return stdout.decode("utf-8", "surrogateescape")
 
 
+# The argument lists of the calls hot paths start `ahead`, which must be exactly these.
+TOPLEVEL = ("rev-parse", "--show-toplevel")
+STAGED = ("diff", "--cached", "--name-only", "-z")
+
+
+def commit_of(rev: str) -> tuple[str, ...]:
+    return ("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+
+
+def config_get(key: str) -> tuple[str, ...]:
+    return ("config", "--get", key)
+
+
 def toplevel(cwd: Path) -> Path | None:
     """The work tree root containing CWD, or None outside a repository."""
     try:
-        out = run(["rev-parse", "--show-toplevel"], cwd, check=False).strip()
+        out = run(TOPLEVEL, cwd, check=False).strip()
     except GitError:
         return None
     return Path(out) if out else None
@@ -121,17 +136,12 @@ def _z(text: str) -> list[str]:
 
 def staged_files(root: Path) -> list[str]:
     """Paths in the index that differ from HEAD (what `git commit` would record)."""
-    return _z(run(["diff", "--cached", "--name-only", "-z"], root))
+    return _z(run(STAGED, root))
 
 
 def resolve_commit(root: Path, rev: str) -> str | None:
     """The full SHA REV names, or None when it names no commit."""
-    out = run(
-        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-        root,
-        check=False,
-    )
-    return out.strip() or None
+    return run(commit_of(rev), root, check=False).strip() or None
 
 
 def commit_message(root: Path, sha: str) -> str:
@@ -187,8 +197,7 @@ def _batch(root: Path, specs: list[str]) -> list[bytes | None]:
 
 
 def config_value(root: Path, key: str) -> str | None:
-    out = run(["config", "--get", key], root, check=False).strip()
-    return out or None
+    return run(config_get(key), root, check=False).strip() or None
 
 
 def hooks_dir(root: Path) -> Path:
@@ -282,7 +291,8 @@ def started(args: Sequence[str], cwd: Path) -> Callable[[], str]:
 # Options for a git that runs beside linespec's own work: on a machine of one or two cores,
 # git's index-preload threads take the core linespec needs and slow both down (10 ms of
 # `next`'s 100 at 10,000 records); with more cores they are free.
-_BESIDE = ["-c", "core.preloadIndex=false"] if (os.cpu_count() or 1) <= 2 else []
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+_BESIDE = ["-c", "core.preloadIndex=false"] if (_CORES or 1) <= 2 else []
 
 
 def start_changes(cwd: Path) -> tuple[Callable[[], list[str]], Callable[[], list[str]]]:
@@ -290,7 +300,7 @@ def start_changes(cwd: Path) -> tuple[Callable[[], list[str]], Callable[[], list
 
     Diff output names paths from the top of the work tree, whatever directory CWD is.
     """
-    staged = started(["diff", "--cached", "--name-only", "-z"], cwd)
+    staged = started(STAGED, cwd)
     changed = started([*_BESIDE, *_CHANGED], cwd)
     return (lambda: _z(staged())), (lambda: _z(changed()))
 

@@ -205,7 +205,7 @@ def _configs_above(root: Path, paths: list[str]) -> list[Path]:
     """
     folders = {folder for path in paths for folder in _folders_above(path)}
     found = [root / folder / CONFIG_NAME for folder in folders]
-    return sorted((p for p in found if p.is_file()), key=lambda p: p.parts)
+    return sorted((p for p in found if p.is_file()), key=lambda p: p.parent.parts)
 
 
 def _folders_above(path: str) -> list[str]:
