@@ -47,7 +47,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if fast is not None:
             import importlib
 
-            code: int | None = importlib.import_module(fast).run(args)
+            try:
+                code: int | None = importlib.import_module(fast).run(args)
+            except Exception as exc:
+                # A bug, reported as the full CLI reports one (and never as exit 1, which
+                # a hook would read as a verdict on the commit).
+                from linespec.errors import EXIT_CANNOT_RUN, internal_error
+
+                sys.stderr.write(internal_error(exc))
+                return EXIT_CANNOT_RUN
             if code is not None:
                 return code
         from linespec.cli.main import run

@@ -102,3 +102,8 @@ class RecordNotFoundError(RefusedError):
     def __init__(self, record_id: str) -> None:
         super().__init__(f"Record not found: {record_id}")
         self.record_id = record_id
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one line a bug (an exception outside this hierarchy) is reported with."""
+    return f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)\n"

@@ -24,7 +24,7 @@ from linespec.cli import (  # noqa: F401  (register their commands)
     state,
 )
 from linespec.cli.provenance import app as provenance_app
-from linespec.errors import EXIT_CANNOT_RUN, LinespecError
+from linespec.errors import EXIT_CANNOT_RUN, LinespecError, internal_error
 
 app = typer.Typer(
     name="linespec",
@@ -79,8 +79,6 @@ def run(args: list[str]) -> int:
     except Exception as exc:
         if state.debug:
             raise
-        sys.stderr.write(
-            f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)\n"
-        )
+        sys.stderr.write(internal_error(exc))
         return EXIT_CANNOT_RUN
     return 0
