@@ -104,6 +104,7 @@ def test_references_to_shared_records_are_cleared_and_said_so(repo: Repo, tmp_pa
     repo.write(".linespec.yml", f"provenance:\n  shared_repos: [{elsewhere}]\n")
     repo.record(PLAN, implements=shared, related=[shared, BRIEF])
     repo.record(BRIEF, type="brief")
+    repo.record(IMPRINT, type="imprint", implements=shared)  # not published: not counted
     repo.commit_all()
     result = repo.cli("provenance", "publish", "--name", "demo")
     assert result.exit_code == 0, result.stderr

@@ -260,11 +260,15 @@ def publish(
             "(it becomes part of file names)"
         )
     local = [r for r in ws.records if not r.remote]
+    records = consumer_records(local)
+    published = {r.id for r in records}
     remote = {r.id for r in ws.records if r.remote}
     remote_links = sum(
-        target in remote for r in local for target in (r.supersedes_id, r.implements, *r.related)
+        target in remote
+        for r in local
+        if r.id in published
+        for target in (r.supersedes_id, r.implements, *r.related)
     )
-    records = consumer_records(local)
     artifacts = [provenance_artifact(records, version)]
     for layer in LAYER_ORDER[1:]:
         path = (layers or {}).get(layer)
