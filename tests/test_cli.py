@@ -101,3 +101,19 @@ def test_rules_lists_and_explains(repo: Repo) -> None:
     one = repo.cli("provenance", "rules", "PROV009")
     assert "ScopeConflict" in one.stdout
     assert repo.cli("provenance", "rules", "PROV999").exit_code == 2
+
+
+def test_a_bug_in_a_fast_path_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from linespec import fastpath
+    from linespec.entry import main
+
+    def broken(args: object) -> int:
+        raise KeyError("entries")
+
+    monkeypatch.setattr(fastpath, "run", broken)
+    assert main(["provenance", "govern", "src/a.py"]) == 2
+    assert capsys.readouterr().err == (
+        "error: internal error: KeyError: 'entries' (run with --debug for details)\n"
+    )
