@@ -396,7 +396,7 @@ def test_deep_json_is_byte_identical_to_the_shallow_encoder() -> None:
     value: dict[str, Any] = {"id": "a<&>", "n": [1, True, None, 2.5, "é\u2028"], "e": []}
     for _ in range(5):
         value = {"children": [value, {}], "x": "y"}
-    assert "".join(render._deep_chunks(value, chunk=3)) == jsonout.dumps(value)
+    assert "".join(render._deep_chunks(value, size=3)) == jsonout.dumps(value)
     for _ in range(300):  # past orjson's nesting limit
         value = {"children": [value]}
     expected = json.dumps(value, indent=2, ensure_ascii=False).translate(jsonout.GO_ESCAPES)

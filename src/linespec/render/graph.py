@@ -10,7 +10,7 @@ import orjson
 
 from linespec.core.graphview import Drawn, Edge, Line, Link, Tree
 from linespec.core.terms import Status
-from linespec.render import jsonout
+from linespec.render import deepjson, jsonout
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -137,58 +137,14 @@ def json_chunks(nodes: list[dict[str, Any]], height: int, edges: Sequence[Edge])
         yield from _deep_chunks(payload)
 
 
-_END: Any = object()
+def _orjson_scalar(value: Any) -> str:
+    return orjson.dumps(value).decode("utf-8")
 
 
-def _deep_chunks(value: Any, chunk: int = 4096) -> Iterator[str]:
-    """jsonout.dumps without a nesting limit: the same text, made with an explicit stack.
-
-    Indentation makes the text grow with the square of the nesting, so it is handed out
-    in pieces rather than held whole.
-    """
-    parts: list[str] = []
-    indents = ["\n"]
-    # Frames: [items left, is an object, nesting level, nothing written yet].
-    stack: list[list[Any]] = []
-
-    def newline(level: int) -> str:
-        while len(indents) <= level:
-            indents.append(indents[-1] + "  ")
-        return indents[level]
-
-    def begin(item: Any, level: int) -> None:
-        if isinstance(item, dict) and item:
-            parts.append("{")
-            stack.append([iter(item.items()), True, level, True])
-        elif isinstance(item, list) and item:
-            parts.append("[")
-            stack.append([iter(item), False, level, True])
-        else:
-            parts.append(orjson.dumps(item).decode("utf-8"))
-
-    begin(value, 0)
-    while stack:
-        frame = stack[-1]
-        item = next(frame[0], _END)
-        level = frame[2]
-        if item is _END:
-            stack.pop()
-            parts.append(newline(level))
-            parts.append("}" if frame[1] else "]")
-        else:
-            if not frame[3]:
-                parts.append(",")
-            frame[3] = False
-            parts.append(newline(level + 1))
-            if frame[1]:
-                key, item = item
-                parts.append(orjson.dumps(key).decode("utf-8") + ": ")
-            begin(item, level + 1)
-        if len(parts) >= chunk:
-            yield "".join(parts).translate(jsonout.GO_ESCAPES)
-            parts.clear()
-    parts.append("\n")
-    yield "".join(parts).translate(jsonout.GO_ESCAPES)
+def _deep_chunks(value: Any, size: int = 4096) -> Iterator[str]:
+    """jsonout.dumps without a nesting limit: the same text, in pieces."""
+    for piece in deepjson.chunks(value, _orjson_scalar, size):
+        yield piece.translate(jsonout.GO_ESCAPES)
 
 
 # --- Graphviz DOT ------------------------------------------------------------------------

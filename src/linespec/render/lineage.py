@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from linespec.render import deepjson
+
 
 def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -67,7 +69,6 @@ def lineage_json(root: dict[str, Any], trees: dict[str, dict[str, Any]]) -> str:
 # The json module recurses once per nesting level, and each tree level nests two (an
 # object, then its `children` array); taller trees go through _deep_json.
 _JSON_HEIGHT = 100
-_END: Any = object()
 
 
 def _height(tree: dict[str, Any]) -> int:
@@ -80,42 +81,12 @@ def _height(tree: dict[str, Any]) -> int:
 
 
 def _deep_json(value: Any) -> str:
-    """to_json without a nesting limit: the same text, made with an explicit stack.
+    """to_json without a nesting limit: the same text."""
+    return "".join(deepjson.chunks(value, _json_scalar))
 
-    Not render.graph's writer: that one writes Go's escapes, and importing it would bring
-    the record model into the query fast path.
-    """
-    parts: list[str] = []
-    # Frames: [items left, is an object, nesting level, nothing written yet].
-    stack: list[list[Any]] = []
 
-    def begin(item: Any, level: int) -> None:
-        if isinstance(item, dict) and item:
-            parts.append("{")
-            stack.append([iter(item.items()), True, level, True])
-        elif isinstance(item, list) and item:
-            parts.append("[")
-            stack.append([iter(item), False, level, True])
-        else:
-            parts.append(json.dumps(item, ensure_ascii=False))
-
-    begin(value, 0)
-    while stack:
-        frame = stack[-1]
-        item = next(frame[0], _END)
-        level = frame[2]
-        if item is _END:
-            stack.pop()
-            parts.append("\n" + "  " * level + ("}" if frame[1] else "]"))
-            continue
-        parts.append("\n" if frame[3] else ",\n")
-        frame[3] = False
-        parts.append("  " * (level + 1))
-        if frame[1]:
-            key, item = item
-            parts.append(json.dumps(key, ensure_ascii=False) + ": ")
-        begin(item, level + 1)
-    return "".join(parts) + "\n"
+def _json_scalar(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def lineage_mermaid(root: dict[str, Any], trees: dict[str, dict[str, Any]]) -> str:
