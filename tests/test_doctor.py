@@ -221,6 +221,26 @@ def test_scope_cache_fresh_stale_and_wrong(healthy: Repo) -> None:
     assert "out of date" in checks["scope cache"]["detail"]
 
 
+@pytest.mark.parametrize(
+    ("change", "detail"),
+    [
+        pytest.param({"title": "Something else"}, "disagrees with the records", id="a title"),
+        pytest.param({"forbidden_scope": "src/**"}, "is damaged", id="a scope that is no list"),
+    ],
+)
+def test_a_cache_entry_that_is_wrong_or_damaged_fails(
+    healthy: Repo, change: dict[str, object], detail: str
+) -> None:
+    assert healthy.cli("provenance", "check").exit_code == 0
+    cache = scopecache.cache_path(healthy.path / ".linespec")
+    data = json.loads(cache.read_text())
+    data["entries"][0].update(change)
+    cache.write_text(json.dumps(data))
+    failing = _failing(healthy)
+    assert list(failing) == ["scope cache"]
+    assert detail in failing["scope cache"]["detail"]
+
+
 def test_extra_keys_in_cache_entries_are_not_a_disagreement(healthy: Repo) -> None:
     assert healthy.cli("provenance", "check").exit_code == 0
     cache = scopecache.cache_path(healthy.path / ".linespec")

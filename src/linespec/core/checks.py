@@ -174,6 +174,8 @@ _ENTRY_TEXT = (
     "extends",
 )  # fmt: skip
 _ENTRY_LISTS = ("affected_scope", "forbidden_scope", "related")
+# Every key linespec writes in an entry; other writers may add their own.
+ENTRY_KEYS = (*_ENTRY_TEXT, *_ENTRY_LISTS, "has_specs")
 
 
 def well_formed(entry: object) -> bool:

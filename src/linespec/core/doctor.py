@@ -8,14 +8,15 @@ rather than reported as a second failure of the same cause.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from linespec import git
 from linespec.core import agents, hooks
@@ -262,7 +263,7 @@ def _scope_cache(config: Config) -> Check:
     its entries disagree with the records (it would keep answering wrongly).
     """
     from linespec.core import scopecache
-    from linespec.core.checks import load_scope_records
+    from linespec.core.checks import load_scope_records, well_formed
 
     name = "scope cache"
     path = scopecache.cache_path(config.root / STATE_DIR)
@@ -283,15 +284,17 @@ def _scope_cache(config: Config) -> Check:
                 f"make {_rel(path.parent, config.root)} writable by you",
             )
         return Check(name, True, f"{shown} {state}; {rebuilt_by}")
+    if not all(map(well_formed, entries)):
+        return Check(name, False, f"{shown} is damaged", f"delete {shown}; {rebuilt_by}")
     try:
         current = load_scope_records(directories)
     except LinespecError:
         # The records check above reports why; the cache cannot be judged against them.
         return Check(name, True, f"{shown} is fresh")
-    cached = {_scope_key(e) for e in entries}
-    loaded = {_scope_key(r.entry(config.root)) for r in current}
+    cached = _by_id(entries)
+    loaded = _by_id(r.entry(config.root) for r in current)
     if cached != loaded:
-        differing = sorted({key.id for key in cached ^ loaded})
+        differing = sorted({record_id for record_id, _ in cached ^ loaded})
         return Check(
             name,
             False,
@@ -302,27 +305,12 @@ def _scope_cache(config: Config) -> Check:
     return Check(name, True, f"{shown} is fresh ({len(entries)} entries)")
 
 
-class _ScopeKey(NamedTuple):
-    id: str
-    status: str
-    type: str
-    affected_scope: tuple[str, ...]
-    forbidden_scope: tuple[str, ...]
-    implements: str
-    has_specs: bool
+def _by_id(entries: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
+    """Each entry as its id and the values of linespec's keys (another writer may add its
+    own), comparable whatever the key order."""
+    from linespec.core.checks import ENTRY_KEYS
 
-
-def _scope_key(entry: dict[str, Any]) -> _ScopeKey:
-    # Only the governance fields: writers may add keys of their own to an entry.
-    return _ScopeKey(
-        str(entry.get("id", "")),
-        str(entry.get("status", "")),
-        str(entry.get("type", "")),
-        tuple(entry.get("affected_scope") or ()),
-        tuple(entry.get("forbidden_scope") or ()),
-        str(entry.get("implements", "")),
-        bool(entry.get("has_specs")),
-    )
+    return {(str(e.get("id", "")), json.dumps([e.get(key) for key in ENTRY_KEYS])) for e in entries}
 
 
 def _writable(directory: Path) -> bool:
