@@ -174,15 +174,13 @@ def _cached(
     in between leaves the twin stale rather than wrong.
     """
     from linespec.core import advice, scopecache
-    from linespec.core.configfile import STATE_DIR
+    from linespec.core.configfile import STATE_DIR, identity
 
     state_dir = root / STATE_DIR
-    try:
-        info = source.stat() if source is not None else None
-    except OSError:
+    config_id = identity(source) if source is not None else ()
+    if config_id is None:
         return None
-    identity = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) if info else ()
-    key = (str(root), str(source or ""), identity)
+    key = (str(root), str(source or ""), config_id)
     fast = scopecache.read_fast(scopecache.fast_path(state_dir), key)
     if fast is not None:
         try:

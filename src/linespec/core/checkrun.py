@@ -22,7 +22,7 @@ from linespec.core.checks import (
     read_message_file,
     resolve,
 )
-from linespec.core.configfile import CONFIG_NAME, discover, find_configs, find_root
+from linespec.core.configfile import CONFIG_NAME, discover, find_configs, find_root, identity
 from linespec.errors import LinespecError
 
 
@@ -108,16 +108,13 @@ def _config_data(source: Path, root: Path) -> Any:
     from linespec.core import scopecache
     from linespec.core.configfile import STATE_DIR
 
-    try:
-        info = source.stat()
-    except OSError:
-        info = None
-    if info is None:
+    stamp = identity(source)
+    if stamp is None:
         from linespec.core import yamlread
 
         return yamlread.read_document(source).data  # reports the file's problem
     cache = root / STATE_DIR / _CONFIG_CACHE
-    key = (str(source), (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    key = (str(source), stamp)
     hit = scopecache.read_fast(cache, key)
     if hit is not None:
         return hit[0]

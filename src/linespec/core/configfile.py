@@ -17,6 +17,22 @@ PYPROJECT = "pyproject.toml"
 STATE_DIR = ".linespec"
 
 
+Identity = tuple[int, int, int, int]
+
+
+def identity(path: Path) -> Identity | None:
+    """What changes whenever a file's content may have: size, mtime, ctime and inode.
+
+    Caches of what a file says are keyed by it, taken before the file is read, so that an
+    edit in between leaves the cache stale rather than wrong. None when PATH cannot be read.
+    """
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 def find_root(cwd: Path) -> Path:
     """The git top-level, or CWD outside a repository."""
     return git.toplevel(cwd) or cwd

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from linespec import git
-from linespec.core.configfile import STATE_DIR
+from linespec.core.configfile import STATE_DIR, identity
 from linespec.core.recordfiles import is_record_file
 from linespec.core.scopecache import fingerprint
 
@@ -77,11 +77,10 @@ def config_identity(source: Path | None) -> str:
     """The config file's path and stat, taken before it is read: an edit is a miss."""
     if source is None:
         return "none"
-    try:
-        info = source.stat()
-    except OSError:
+    stamp = identity(source)
+    if stamp is None:
         return f"{source}:missing"
-    return f"{source}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+    return ":".join(map(str, (source, *stamp)))
 
 
 @dataclass(frozen=True)

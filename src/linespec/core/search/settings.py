@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from linespec.core.configfile import STATE_DIR, discover, find_root
+from linespec.core.configfile import STATE_DIR, discover, find_root, identity
 from linespec.core.search import providers
 from linespec.core.search.lexical import INDEX_FILE, Index
 from linespec.core.search.providers import (
@@ -135,11 +135,9 @@ def _identity(root: Path, cwd: Path, explicit: Path | None) -> str | None:
         source: Path | None = explicit if explicit.is_absolute() else cwd / explicit
     else:
         source = discover(cwd, root)
-    try:
-        info = source.stat() if source is not None else None
-    except OSError:
+    stamp = identity(source) if source is not None else ()
+    if stamp is None:
         return None
-    stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) if info else ()
     return json.dumps([str(root), str(source or ""), stamp])
 
 
