@@ -53,6 +53,24 @@ TIME_BUDGETS: dict[tuple[str, int | None], float] = {
 }
 # The commit-msg hook is budgeted relative to the interpreter's own start-up.
 HOOK_RATIO_BUDGET = 3.0
+
+# Floors: the least any Python implementation of §12.6 does before it can answer, with no
+# linespec code at all. A warm govern/next must stat every record file and hash the list
+# (the fingerprint); the commit hook must also start under sh and ask git what is staged.
+FINGERPRINT_FLOOR = """
+import hashlib, os, sys
+lines = []
+for entry in os.scandir(sys.argv[1]):
+    info = os.stat(entry.path)
+    lines.append(f"{entry.path}\\0{info.st_size}\\0{info.st_mtime_ns}\\n")
+lines.sort()
+hashlib.sha256("".join(lines).encode()).hexdigest()
+"""
+HOOK_FLOOR = (
+    "import subprocess\n"
+    "subprocess.run(['git', 'diff', '--cached', '--name-only', '-z'], capture_output=True)\n"
+    + FINGERPRINT_FLOOR
+)
 MEMORY_BUDGETS_MIB: dict[tuple[str, int], float] = {
     ("lint peak RSS", 10000): 150.0,
 }
@@ -396,6 +414,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         row.values = [s.seconds for s in samples]
         return samples
 
+    def ratio_row(
+        label: str, records: int, samples: Sequence[Sample], budget: float | None
+    ) -> None:
+        python_pass = rows[0].values
+        if samples and python_pass:
+            ratio = statistics.median(s.seconds for s in samples) / statistics.median(python_pass)
+            rows.append(Row(label, records, [ratio], unit="x", budget=budget))
+
     def memory_row(label: str, records: int, samples: Sequence[Sample]) -> None:
         if samples:
             rows.append(
@@ -426,9 +452,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         some_file = _first_source_file(repo)
         govern_argv = [linespec, "provenance", "govern", "--json", "--files", some_file]
-        case("govern --json, one file (warm)", n, govern_argv, repo, cold=False)
+        govern_warm = case("govern --json, one file (warm)", n, govern_argv, repo, cold=False)
+        ratio_row("govern (warm) / python -c pass", n, govern_warm, None)
         case("govern --json, one file (cold)", n, govern_argv, repo)
-        case("next --json (warm)", n, [linespec, "provenance", "next", "--json"], repo, cold=False)
+        next_warm = case(
+            "next --json (warm)", n, [linespec, "provenance", "next", "--json"], repo, cold=False
+        )
+        ratio_row("next (warm) / python -c pass", n, next_warm, None)
+        floor_argv = [sys.executable, "-c", FINGERPRINT_FLOOR, str(repo / "provenance")]
+        floor = case("floor: python + fingerprint", n, floor_argv, repo, cold=False)
+        ratio_row("floor / python -c pass", n, floor, None)
         graph_argv = [linespec, "provenance", "graph", "--format", "json"]
         case("graph --format json", n, graph_argv, repo, cold=False)
         compile_argv = [linespec, "provenance", "compile"]
@@ -445,7 +478,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             clone, message = check_repo(repos[1000], scratch, linespec)
             hook = clone / ".git" / "hooks" / "commit-msg"
-            python_pass = rows[0].values
             if hook.exists():
                 samples = case(
                     "commit-msg hook, 5 staged files",
@@ -454,19 +486,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     clone,
                     cold=False,
                 )
-                if samples and python_pass:
-                    ratio = statistics.median(s.seconds for s in samples) / statistics.median(
-                        python_pass
-                    )
-                    rows.append(
-                        Row(
-                            "hook / python -c pass",
-                            1000,
-                            [ratio],
-                            unit="x",
-                            budget=HOOK_RATIO_BUDGET,
-                        )
-                    )
+                ratio_row("hook / python -c pass", 1000, samples, HOOK_RATIO_BUDGET)
+            floor_argv = [
+                "sh", "-c", '"$0" -c "$1" "$2"', sys.executable, HOOK_FLOOR,
+                str(clone / "provenance"),
+            ]  # fmt: skip
+            floor = case("floor: sh + python + git + fingerprint", 1000, floor_argv, clone)
+            ratio_row("hook floor / python -c pass", 1000, floor, None)
             check_argv = [
                 linespec,
                 "provenance",
