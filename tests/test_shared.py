@@ -170,6 +170,48 @@ def test_a_failed_sync_keeps_the_previous_cache_and_exits_1(
     assert BRIEF in repo.cli("provenance", "status").stdout
 
 
+def test_a_remote_that_sends_too_much_is_stopped_and_changes_nothing(
+    repo: Repo, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bare = make_remote(tmp_path, {BRIEF: _record_text(BRIEF), OTHER: _record_text(OTHER)})
+    url = f"file://{bare}"
+    _configure(repo, f"    - name: team\n      url: {url}\n")
+    assert repo.cli("provenance", "sync").exit_code == 0
+    before = (shared.cache_dir(url) / "provenance" / f"{BRIEF}.yml").read_bytes()
+    # The archive of two small records is some kB: over a limit of 1 kB, the transfer is
+    # stopped as it grows, and the sparse-clone fallback is not tried.
+    monkeypatch.setattr(shared, "MAX_FETCH_BYTES", 1024)
+    result = repo.cli("provenance", "sync", "--force")
+    assert result.exit_code == 1
+    assert "the shared provenance directory is over 1024 bytes" in result.stdout
+    assert "clone" not in result.stdout
+    assert (shared.cache_dir(url) / "provenance" / f"{BRIEF}.yml").read_bytes() == before
+
+
+def test_git_output_past_the_limit_stops_git(repo: Repo) -> None:
+    from linespec import git
+    from linespec.errors import GitOutputTooLarge
+
+    repo.record(BRIEF)
+    repo.commit_all()
+    with pytest.raises(GitOutputTooLarge, match="git log sent more than 10 bytes"):
+        git.run_remote(["log"], repo.path, timeout=30, limit=10)
+    assert git.run_remote(["log", "--format=%s"], repo.path, timeout=30, limit=100) == b"snapshot\n"
+
+
+def test_a_remote_git_that_hangs_is_killed_with_its_helpers(repo: Repo) -> None:
+    import time
+
+    from linespec import git
+    from linespec.errors import GitError
+
+    start = time.monotonic()
+    with pytest.raises(GitError, match=r"timed out after 0\.3s"):
+        # An alias that runs a shell, which runs sleep: all three die at the timeout.
+        git.run_remote(["-c", "alias.nap=!sleep 30", "nap"], repo.path, timeout=0.3)
+    assert time.monotonic() - start < 10
+
+
 def test_a_credential_in_the_url_is_never_printed_or_stored(
     repo: Repo, tmp_path: Path, cache: Path
 ) -> None:

@@ -86,6 +86,10 @@ class GitError(LinespecError):
     """git failed or is missing."""
 
 
+class GitOutputTooLarge(GitError):
+    """A remote sent more than the caller would take."""
+
+
 class StorageError(LinespecError):
     """A file could not be written; nothing was changed."""
 

@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from linespec.errors import GitError
+from linespec.errors import GitError, GitOutputTooLarge
 
 _ENV_EXTRA = {"GIT_TERMINAL_PROMPT": "0"}
 
@@ -481,37 +481,60 @@ def head_state(root: Path) -> Callable[[], tuple[str, bool]]:
 _REMOTE_PROTOCOLS = "file:git:http:https:ssh"
 
 
-def run_remote(args: Sequence[str], cwd: Path, *, timeout: float) -> bytes:
-    """`git ARGS` against a remote: output as bytes, killed (with its helpers) on TIMEOUT.
+def run_remote(
+    args: Sequence[str], cwd: Path, *, timeout: float, limit: int | None = None
+) -> bytes:
+    """`git ARGS` against a remote: output as bytes, killed (with its helpers) on TIMEOUT
+    or as soon as its output passes LIMIT bytes.
 
     The process gets its own session so that a hung transport helper (git-remote-http,
-    ssh) dies with it instead of keeping the pipes open.
+    ssh) dies with it instead of keeping the pipes open. Its output goes to temporary
+    files, watched as they grow: a remote that sends without end is stopped at LIMIT, not
+    when this process runs out of memory.
     """
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ALLOW_PROTOCOL": _REMOTE_PROTOCOLS}
-    try:
-        proc = subprocess.Popen(
-            ["git", *args],
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            start_new_session=True,
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        import signal
+    import tempfile
+    import time
 
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise GitError(f"git {args[0]} timed out after {timeout:g}s") from None
-    if proc.returncode != 0:
-        raise GitError(f"git {args[0]} failed: {_reason(err) or proc.returncode}")
-    return out
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ALLOW_PROTOCOL": _REMOTE_PROTOCOLS}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.Popen(
+                ["git", *args],
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env=env,
+                start_new_session=True,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        deadline = time.monotonic() + timeout
+        too_large = GitOutputTooLarge(f"git {args[0]} sent more than {limit} bytes")
+        while proc.poll() is None:
+            if time.monotonic() > deadline:
+                _kill_session(proc)
+                raise GitError(f"git {args[0]} timed out after {timeout:g}s")
+            if limit is not None and os.fstat(out.fileno()).st_size > limit:
+                _kill_session(proc)
+                raise too_large
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.02)
+        if limit is not None and os.fstat(out.fileno()).st_size > limit:
+            raise too_large
+        if proc.returncode != 0:
+            err.seek(0)
+            raise GitError(f"git {args[0]} failed: {_reason(err.read()) or proc.returncode}")
+        out.seek(0)
+        return out.read()
+
+
+def _kill_session(proc: subprocess.Popen[bytes]) -> None:
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def _reason(stderr: bytes) -> str:
@@ -528,10 +551,13 @@ def _reason(stderr: bytes) -> str:
     return next((line for line in reversed(lines) if line), "")
 
 
-def archive_remote(url: str, ref: str, path: str, cwd: Path, *, timeout: float) -> bytes:
-    """The tar of PATH at REF in the repository at URL (`git archive --remote`)."""
+def archive_remote(
+    url: str, ref: str, path: str, cwd: Path, *, timeout: float, limit: int
+) -> bytes:
+    """The tar of PATH at REF in the repository at URL (`git archive --remote`), refused
+    when it passes LIMIT bytes."""
     args = ["archive", "--format=tar", f"--remote={url}", ref, f"{path}/"]
-    return run_remote(args, cwd, timeout=timeout)
+    return run_remote(args, cwd, timeout=timeout, limit=limit)
 
 
 def sparse_clone(url: str, ref: str, path: str, dest: Path, *, timeout: float) -> None:

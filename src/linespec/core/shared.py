@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from linespec.core.config import Config, SharedRepo
 from linespec.core.recordfiles import is_record_file
-from linespec.errors import GitError, LinespecError, StorageError
+from linespec.errors import GitError, GitOutputTooLarge, LinespecError, StorageError
 
 CACHE_ENV = "LINESPEC_CACHE_DIR"
 GIT_TIMEOUT_ENV = "LINESPEC_GIT_TIMEOUT"
@@ -269,7 +269,13 @@ def _fetch_files(repo: SharedRepo) -> dict[str, bytes]:
     timeout = _git_timeout()
     with tempfile.TemporaryDirectory(prefix="linespec-sync-") as scratch:
         try:
-            data = git.archive_remote(repo.url, repo.ref, repo.dir, Path(scratch), timeout=timeout)
+            data = git.archive_remote(
+                repo.url, repo.ref, repo.dir, Path(scratch), timeout=timeout, limit=MAX_FETCH_BYTES
+            )
+        except GitOutputTooLarge:
+            raise LinespecError(
+                f"the shared provenance directory is over {MAX_FETCH_BYTES} bytes"
+            ) from None
         except GitError:
             # Many servers (GitHub, plain git daemons) do not offer upload-archive.
             pass
