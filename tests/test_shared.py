@@ -15,6 +15,7 @@ import pytest
 
 from linespec.core import shared
 from linespec.core.fetch import redact
+from linespec.errors import LinespecError
 from tests.conftest import Repo, git
 
 BRIEF = "prov-2026-0000b01f"
@@ -434,3 +435,20 @@ def test_an_unreadable_archive_is_a_sync_failure_not_a_crash() -> None:
 
     with pytest.raises(LinespecError, match="unreadable archive"):
         shared._files_from_tar(b"x" * 1000, "provenance")
+
+
+def test_a_checked_out_directory_over_the_cap_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "checkout" / "provenance"
+    folder.mkdir(parents=True)
+    (folder / f"{BRIEF}.yml").write_text(_record_text(BRIEF))
+    (folder / f"{OTHER}.yml").write_bytes(b"#" * 4096)
+    monkeypatch.setattr(shared, "MAX_FETCH_BYTES", 2048)
+    with pytest.raises(LinespecError, match="over 2048 bytes"):
+        shared._files_from_checkout(tmp_path / "checkout", "provenance")
+    monkeypatch.setattr(shared, "MAX_FETCH_BYTES", 8192)
+    assert sorted(shared._files_from_checkout(tmp_path / "checkout", "provenance")) == [
+        f"{OTHER}.yml",
+        f"{BRIEF}.yml",
+    ]

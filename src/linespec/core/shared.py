@@ -320,11 +320,11 @@ def _files_from_checkout(checkout: Path, directory: str) -> dict[str, bytes]:
         # Regular files only: a symlink in someone else's repository must not make us
         # copy a file of this machine into the cache.
         if entry.is_file(follow_symlinks=False) and is_record_file(entry.name):
-            data = Path(entry.path).read_bytes()
-            total += len(data)
+            # Sized before it is read: one huge file must not be read whole to find out.
+            total += entry.stat(follow_symlinks=False).st_size
             if total > MAX_FETCH_BYTES:
                 raise LinespecError(
                     f"the shared provenance directory is over {MAX_FETCH_BYTES} bytes"
                 )
-            files[entry.name] = data
+            files[entry.name] = Path(entry.path).read_bytes()
     return files
