@@ -66,6 +66,14 @@ for entry in os.scandir(sys.argv[1]):
 lines.sort()
 hashlib.sha256("".join(lines).encode()).hexdigest()
 """
+# And for a cold lint: import the record-model library and parse every record file.
+LINT_FLOOR = """
+import os, sys
+import pydantic.main, yaml
+for entry in os.scandir(sys.argv[1]):
+    with open(entry.path, "rb") as handle:
+        yaml.compose(handle.read(), Loader=yaml.CSafeLoader)
+"""
 HOOK_FLOOR = (
     "import subprocess\n"
     "subprocess.run(['git', 'diff', '--cached', '--name-only', '-z'], capture_output=True)\n"
@@ -450,6 +458,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ok_codes=(0, LINT_FINDINGS_EXIT),
             keep_stdout=True,
         )
+        lint_floor = [sys.executable, "-c", LINT_FLOOR, str(repo / "provenance")]
+        case("floor: python + pydantic + libyaml parse", n, lint_floor, repo, cold=False)
         some_file = _first_source_file(repo)
         govern_argv = [linespec, "provenance", "govern", "--json", "--files", some_file]
         govern_warm = case("govern --json, one file (warm)", n, govern_argv, repo, cold=False)
