@@ -241,6 +241,19 @@ def test_a_cache_entry_that_is_wrong_or_damaged_fails(
     assert detail in failing["scope cache"]["detail"]
 
 
+def test_an_index_the_go_tool_wrote_is_no_fault(healthy: Repo) -> None:
+    assert healthy.cli("provenance", "check").exit_code == 0
+    cache = scopecache.cache_path(healthy.path / ".linespec")
+    data = json.loads(cache.read_text())
+    del data["linespec"]
+    cache.write_text(json.dumps(data, separators=(",", ":")))
+    code, checks = _run(healthy)
+    assert code == 0
+    assert "written by the Go tool or an older linespec" in checks["scope cache"]["detail"]
+    assert healthy.cli("provenance", "status").exit_code == 0  # rewrites it
+    assert "is fresh" in _run(healthy)[1]["scope cache"]["detail"]
+
+
 def test_extra_keys_in_cache_entries_are_not_a_disagreement(healthy: Repo) -> None:
     assert healthy.cli("provenance", "check").exit_code == 0
     cache = scopecache.cache_path(healthy.path / ".linespec")

@@ -500,6 +500,8 @@ def _go_index(data: dict[str, Any]) -> None:
         pytest.param(_each(lambda e: e.update(related="x")), id="related not a list"),
         pytest.param(_each(lambda e: e.update(forbidden_scope=True)), id="a scope not a list"),
         pytest.param(_each(lambda e: e.update(id=BLUEPRINT)), id="a duplicated id"),
+        pytest.param(lambda data: data["entries"].append({}), id="an empty entry"),
+        pytest.param(_each(lambda e: e.pop("id")), id="entries without ids"),
         pytest.param(lambda data: data.pop("linespec"), id="no format number (an older index)"),
         pytest.param(_go_index, id="the Go tool's index"),
     ],

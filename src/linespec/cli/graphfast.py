@@ -55,7 +55,7 @@ def _cached_records(cwd: Path) -> RecordSet[ScopeRecord] | None:
     """The records as the fresh scope cache has them, validated as a set; None on a miss."""
     from linespec.core import scopecache
     from linespec.core.checkrun import plain_config
-    from linespec.core.checks import ScopeRecord, well_formed
+    from linespec.core.checks import ScopeRecord
     from linespec.core.configfile import STATE_DIR
     from linespec.core.graph import RecordSet
 
@@ -64,7 +64,7 @@ def _cached_records(cwd: Path) -> RecordSet[ScopeRecord] | None:
         return None
     stamp = scopecache.fingerprint(config.provenance_dirs)
     entries = scopecache.read(scopecache.cache_path(config.root / STATE_DIR), stamp)
-    if entries is None or not all(map(well_formed, entries)):
+    if entries is None:
         return None
     records = RecordSet([ScopeRecord.from_entry(entry, None) for entry in entries])
     records.validate()

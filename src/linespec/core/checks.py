@@ -169,31 +169,6 @@ class ScopeRecord(NamedTuple):
         )
 
 
-_ENTRY_TEXT = (
-    "id", "status", "type", "implements", "supersedes", "superseded_by", "path", "title",
-    "extends",
-)  # fmt: skip
-_ENTRY_LISTS = ("affected_scope", "forbidden_scope", "related")
-# Every key linespec writes in an entry; other writers may add their own.
-ENTRY_KEYS = (*_ENTRY_TEXT, *_ENTRY_LISTS, "has_specs")
-
-
-def well_formed(entry: object) -> bool:
-    """Whether ENTRY has the shape linespec writes: a damaged index is rebuilt, never read."""
-    if type(entry) is not dict:
-        return False
-    get = entry.get
-    return (
-        all(type(get(key, "")) is str for key in _ENTRY_TEXT)
-        and all(_texts(get(key)) for key in _ENTRY_LISTS)
-        and type(get("has_specs", False)) is bool
-    )
-
-
-def _texts(value: object) -> bool:
-    return value is None or (type(value) is list and all(type(v) is str for v in value))
-
-
 def _under(path: str, root: Path) -> str:
     # os.path.relpath normalises both paths first; for a record inside the repository,
     # as nearly all are, cutting the prefix gives the same answer for 10,000 at once.
@@ -225,7 +200,7 @@ def load_scope_records(
     cache = scopecache.cache_path(root / STATE_DIR)
     stamp = scopecache.fingerprint(directories)
     entries = scopecache.read(cache, stamp)
-    if entries is None or not all(map(well_formed, entries)):
+    if entries is None:
         entries = rebuild_scope_index(directories, root, stamp)
     return RecordSet([ScopeRecord.from_entry(e, root) for e in entries])
 

@@ -257,22 +257,30 @@ def _seals(config: Config, records: RecordSet[Record]) -> Check:
 def _scope_cache(config: Config) -> Check:
     """Fresh, or at least able to refresh itself.
 
-    The cache goes stale whenever a record file changes and the next `check`, `next` or
-    `govern` rewrites it, so staleness alone is no fault. It is one when the cache cannot
+    The cache goes stale whenever a record file changes and the next command that loads
+    records rewrites it, so staleness alone is no fault. It is one when the cache cannot
     be rewritten (every hook then pays a full load), or when its fingerprint matches but
     its entries disagree with the records (it would keep answering wrongly).
     """
     from linespec.core import scopecache
-    from linespec.core.checks import load_scope_records, well_formed
+    from linespec.core.checks import load_scope_records
 
     name = "scope cache"
     path = scopecache.cache_path(config.root / STATE_DIR)
     shown = _rel(path, config.root)
-    rebuilt_by = "the next `check`, `next` or `govern` rebuilds it"
+    rebuilt_by = "the next command that loads records (check, lint, status, graph) rebuilds it"
     if path.is_dir():
         return Check(name, False, f"{shown} is a directory", f"remove it; {rebuilt_by}")
     directories = [config.provenance_dir, *config.extra_dirs]
-    entries = scopecache.read(path, scopecache.fingerprint(directories))
+    stamp = scopecache.fingerprint(directories)
+    entries = scopecache.read(path, stamp)
+    found = scopecache.inspect(path, stamp) if entries is None else None
+    if found is not None:
+        if found[1]:
+            return Check(name, False, f"{shown} is damaged", f"delete {shown}; {rebuilt_by}")
+        return Check(
+            name, True, f"{shown} was written by the Go tool or an older linespec; {rebuilt_by}"
+        )
     if entries is None:
         state = "not built yet" if not path.exists() else "out of date (record files changed)"
         if not _writable(path.parent):
@@ -284,8 +292,6 @@ def _scope_cache(config: Config) -> Check:
                 f"make {_rel(path.parent, config.root)} writable by you",
             )
         return Check(name, True, f"{shown} {state}; {rebuilt_by}")
-    if not all(map(well_formed, entries)):
-        return Check(name, False, f"{shown} is damaged", f"delete {shown}; {rebuilt_by}")
     try:
         current = load_scope_records(directories)
     except LinespecError:
@@ -308,7 +314,7 @@ def _scope_cache(config: Config) -> Check:
 def _by_id(entries: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
     """Each entry as its id and the values of linespec's keys (another writer may add its
     own), comparable whatever the key order."""
-    from linespec.core.checks import ENTRY_KEYS
+    from linespec.core.scopecache import ENTRY_KEYS
 
     return {(str(e.get("id", "")), json.dumps([e.get(key) for key in ENTRY_KEYS])) for e in entries}
 

@@ -34,6 +34,30 @@ _OURS = "linespec"
 _FORMAT = 2
 
 
+# The keys of an entry and the types linespec writes them with. The first group is always
+# written; other writers (the Go tool) may leave keys out or add their own.
+_ALWAYS_TEXT = ("id", "status", "supersedes", "superseded_by", "path", "title")
+_TEXT = (*_ALWAYS_TEXT, "type", "implements", "extends")
+_LISTS = ("affected_scope", "forbidden_scope", "related")
+ENTRY_KEYS = (*_TEXT, *_LISTS, "has_specs")
+
+
+def well_formed(entry: object) -> bool:
+    """Whether ENTRY has the shape linespec writes: a damaged index is a miss, never read."""
+    if type(entry) is not dict or not entry.get("id") or type(entry.get("has_specs")) is not bool:
+        return False
+    get = entry.get
+    return (
+        all(type(get(key)) is str for key in _ALWAYS_TEXT)
+        and all(type(get(key, "")) is str for key in _TEXT)
+        and all(_texts(get(key)) for key in _LISTS)
+    )
+
+
+def _texts(value: object) -> bool:
+    return value is None or (type(value) is list and all(type(v) is str for v in value))
+
+
 def cache_path(state_dir: Path) -> Path:
     return state_dir / CACHE_FILE
 
@@ -88,9 +112,23 @@ def digest(lines: list[str]) -> str:
 def read(path: Path, expected: str, *, accept_go: bool = False) -> list[dict[str, Any]] | None:
     """The cached entries when the fingerprint still matches; None on any miss.
 
-    With ACCEPT_GO, an index without linespec's format number (the Go tool's) is returned
-    too; the caller must then need no more than the Go tool's keys.
+    Without ACCEPT_GO, only an index of linespec's whose every entry is well formed is
+    returned. With it, an index without linespec's format number (the Go tool's) is
+    returned too, unchecked: the caller must then need no more than the Go tool's keys and
+    check their shapes itself.
     """
+    found = inspect(path, expected)
+    if found is None:
+        return None
+    entries, ours = found
+    if not accept_go and (not ours or not all(map(well_formed, entries))):
+        return None
+    return entries
+
+
+def inspect(path: Path, expected: str) -> tuple[list[Any], bool] | None:
+    """The entries of an index written under EXPECTED, unchecked, and whether linespec
+    wrote it (its format number); None when there is no such index."""
     import json
 
     try:
@@ -102,9 +140,7 @@ def read(path: Path, expected: str, *, accept_go: bool = False) -> list[dict[str
     entries = data.get("entries")
     if not isinstance(entries, list):
         return None
-    if not accept_go and data.get(_OURS) != _FORMAT:
-        return None
-    return entries
+    return entries, data.get(_OURS) == _FORMAT
 
 
 def write(path: Path, stamp: str, entries: Iterable[dict[str, Any]]) -> None:
