@@ -7,6 +7,7 @@ import json
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,6 +212,66 @@ def test_a_remote_git_that_hangs_is_killed_with_its_helpers(repo: Repo) -> None:
         # An alias that runs a shell, which runs sleep: all three die at the timeout.
         git.run_remote(["-c", "alias.nap=!sleep 30", "nap"], repo.path, timeout=0.3)
     assert time.monotonic() - start < 10
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status  # a zombie has finished
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_an_interrupted_remote_call_leaves_no_git_behind(repo: Repo, tmp_path: Path) -> None:
+    import signal
+    import time
+
+    pid_file = tmp_path / "helper.pid"
+    code = (
+        "import sys; from pathlib import Path; from linespec import git; "
+        "git.run_remote(['-c', f'alias.nap=!echo $$ > {sys.argv[1]}; exec sleep 600', 'nap'], "
+        "Path.cwd(), timeout=60)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, str(pid_file)], cwd=repo.path)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (pid_file.exists() and pid_file.read_text()):
+        time.sleep(0.05)
+    helper = int(pid_file.read_text())
+    assert _alive(helper)
+    proc.send_signal(signal.SIGINT)  # Ctrl-C: the terminal's signal reaches linespec only
+    assert proc.wait(timeout=30) != 0
+    while _alive(helper) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(helper)
+
+
+def test_a_remote_that_floods_its_error_output_is_stopped(repo: Repo) -> None:
+    from linespec import git
+    from linespec.errors import GitError
+
+    with pytest.raises(GitError, match="wrote more than 65536 bytes of errors"):
+        git.run_remote(["-c", "alias.shout=!yes error >&2", "shout"], repo.path, timeout=60)
+
+
+def test_a_slow_archive_is_not_tried_again_as_a_clone(
+    repo: Repo, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linespec import git
+    from linespec.errors import GitTimedOut
+
+    def slow(*args: object, **kwargs: object) -> bytes:
+        raise GitTimedOut("git archive timed out after 5s")
+
+    def clone(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the clone fallback ran")
+
+    monkeypatch.setattr(git, "archive_remote", slow)
+    monkeypatch.setattr(git, "sparse_clone", clone)
+    _configure(repo, f"    - name: team\n      url: file://{tmp_path}/team.git\n")
+    result = repo.cli("provenance", "sync")
+    assert result.exit_code == 1
+    assert "git archive timed out after 5s" in result.stdout
 
 
 def test_a_credential_in_the_url_is_never_printed_or_stored(

@@ -90,6 +90,10 @@ class GitOutputTooLarge(GitError):
     """A remote sent more than the caller would take."""
 
 
+class GitTimedOut(GitError):
+    """A git call against a remote did not finish in time (and was killed)."""
+
+
 class StorageError(LinespecError):
     """A file could not be written; nothing was changed."""
 
@@ -108,6 +112,6 @@ class RecordNotFoundError(RefusedError):
         self.record_id = record_id
 
 
-def internal_error(exc: BaseException) -> str:
+def internal_error(exc: BaseException, hint: str = "run with --debug for details") -> str:
     """The one line a bug (an exception outside this hierarchy) is reported with."""
-    return f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)\n"
+    return f"error: internal error: {type(exc).__name__}: {exc} ({hint})\n"

@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from linespec.errors import GitError, GitOutputTooLarge
+from linespec.errors import GitError, GitOutputTooLarge, GitTimedOut
 
 _ENV_EXTRA = {"GIT_TERMINAL_PROMPT": "0"}
 
@@ -481,6 +481,11 @@ def head_state(root: Path) -> Callable[[], tuple[str, bool]]:
 _REMOTE_PROTOCOLS = "file:git:http:https:ssh"
 
 
+# What of git's error output is kept: its cause is near the start or the end, and a remote
+# must not be able to fill the disk through it.
+_STDERR_KEEP = 64 * 1024
+
+
 def run_remote(
     args: Sequence[str], cwd: Path, *, timeout: float, limit: int | None = None
 ) -> bytes:
@@ -488,14 +493,16 @@ def run_remote(
     or as soon as its output passes LIMIT bytes.
 
     The process gets its own session so that a hung transport helper (git-remote-http,
-    ssh) dies with it instead of keeping the pipes open. Its output goes to temporary
-    files, watched as they grow: a remote that sends without end is stopped at LIMIT, not
-    when this process runs out of memory.
+    ssh) dies with it instead of keeping the pipes open; for the same reason it is killed
+    whenever this call ends early, Ctrl-C included, since the terminal's signal no longer
+    reaches it. Its output goes to temporary files, watched as they grow: a remote that
+    sends without end (on either stream) is stopped, not read into memory.
     """
     import tempfile
     import time
 
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ALLOW_PROTOCOL": _REMOTE_PROTOCOLS}
+    stderr_cap = max(limit or 0, _STDERR_KEEP)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
             proc = subprocess.Popen(
@@ -510,21 +517,25 @@ def run_remote(
         except FileNotFoundError:
             raise GitError("git is not installed or not on PATH") from None
         deadline = time.monotonic() + timeout
-        too_large = GitOutputTooLarge(f"git {args[0]} sent more than {limit} bytes")
-        while proc.poll() is None:
-            if time.monotonic() > deadline:
-                _kill_session(proc)
-                raise GitError(f"git {args[0]} timed out after {timeout:g}s")
-            if limit is not None and os.fstat(out.fileno()).st_size > limit:
-                _kill_session(proc)
-                raise too_large
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=0.02)
+        try:
+            while proc.poll() is None:
+                if time.monotonic() > deadline:
+                    raise GitTimedOut(f"git {args[0]} timed out after {timeout:g}s")
+                if limit is not None and os.fstat(out.fileno()).st_size > limit:
+                    raise GitOutputTooLarge(f"git {args[0]} sent more than {limit} bytes")
+                if os.fstat(err.fileno()).st_size > stderr_cap:
+                    raise GitError(f"git {args[0]} wrote more than {stderr_cap} bytes of errors")
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=0.02)
+        except BaseException:
+            _kill_session(proc)
+            raise
         if limit is not None and os.fstat(out.fileno()).st_size > limit:
-            raise too_large
+            raise GitOutputTooLarge(f"git {args[0]} sent more than {limit} bytes")
         if proc.returncode != 0:
             err.seek(0)
-            raise GitError(f"git {args[0]} failed: {_reason(err.read()) or proc.returncode}")
+            reason = _reason(err.read(_STDERR_KEEP))
+            raise GitError(f"git {args[0]} failed: {reason or proc.returncode}")
         out.seek(0)
         return out.read()
 

@@ -23,7 +23,13 @@ from pathlib import Path, PurePosixPath
 
 from linespec.core.config import Config, SharedRepo
 from linespec.core.recordfiles import is_record_file
-from linespec.errors import GitError, GitOutputTooLarge, LinespecError, StorageError
+from linespec.errors import (
+    GitError,
+    GitOutputTooLarge,
+    GitTimedOut,
+    LinespecError,
+    StorageError,
+)
 
 CACHE_ENV = "LINESPEC_CACHE_DIR"
 GIT_TIMEOUT_ENV = "LINESPEC_GIT_TIMEOUT"
@@ -262,6 +268,16 @@ def _swap(staging: Path, directory: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _too_large() -> LinespecError:
+    mib = 1024 * 1024
+    size = (
+        f"{MAX_FETCH_BYTES // mib} MiB"
+        if MAX_FETCH_BYTES % mib == 0
+        else f"{MAX_FETCH_BYTES} bytes"
+    )
+    return LinespecError(f"the shared provenance directory is over {size}")
+
+
 def _fetch_files(repo: SharedRepo) -> dict[str, bytes]:
     """The top-level .yml/.yaml files of REPO's `dir` at `ref`: archive, else sparse clone."""
     from linespec import git
@@ -273,9 +289,9 @@ def _fetch_files(repo: SharedRepo) -> dict[str, bytes]:
                 repo.url, repo.ref, repo.dir, Path(scratch), timeout=timeout, limit=MAX_FETCH_BYTES
             )
         except GitOutputTooLarge:
-            raise LinespecError(
-                f"the shared provenance directory is over {MAX_FETCH_BYTES} bytes"
-            ) from None
+            raise _too_large() from None
+        except GitTimedOut:
+            raise  # a slow server: the clone would wait as long again
         except GitError:
             # Many servers (GitHub, plain git daemons) do not offer upload-archive.
             pass
@@ -289,8 +305,6 @@ def _files_from_tar(data: bytes, directory: str) -> dict[str, bytes]:
     import io
     import tarfile
 
-    if len(data) > MAX_FETCH_BYTES:
-        raise LinespecError(f"the shared provenance directory is over {MAX_FETCH_BYTES} bytes")
     prefix = PurePosixPath(directory)
     files: dict[str, bytes] = {}
     try:
@@ -323,8 +337,6 @@ def _files_from_checkout(checkout: Path, directory: str) -> dict[str, bytes]:
             # Sized before it is read: one huge file must not be read whole to find out.
             total += entry.stat(follow_symlinks=False).st_size
             if total > MAX_FETCH_BYTES:
-                raise LinespecError(
-                    f"the shared provenance directory is over {MAX_FETCH_BYTES} bytes"
-                )
+                raise _too_large()
             files[entry.name] = Path(entry.path).read_bytes()
     return files
