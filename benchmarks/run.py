@@ -501,7 +501,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "sh", "-c", '"$0" -c "$1" "$2"', sys.executable, HOOK_FLOOR,
                 str(clone / "provenance"),
             ]  # fmt: skip
-            floor = case("floor: sh + python + git + fingerprint", 1000, floor_argv, clone)
+            floor = case(
+                "floor: sh + python + git + fingerprint", 1000, floor_argv, clone, cold=False
+            )
             ratio_row("hook floor / python -c pass", 1000, floor, None)
             check_argv = [
                 linespec,

@@ -115,5 +115,5 @@ def test_a_bug_in_a_fast_path_is_one_line_and_exit_2(
     monkeypatch.setattr(fastpath, "run", broken)
     assert main(["provenance", "govern", "src/a.py"]) == 2
     assert capsys.readouterr().err == (
-        "error: internal error: KeyError: 'entries' (run with --debug for details)\n"
+        "error: internal error: KeyError: 'entries' (a bug in linespec; please report it)\n"
     )

@@ -54,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 # a hook would read as a verdict on the commit).
                 from linespec.errors import EXIT_CANNOT_RUN, internal_error
 
-                sys.stderr.write(internal_error(exc))
+                # --debug is the full CLI's option: it would not take this path.
+                sys.stderr.write(internal_error(exc, "a bug in linespec; please report it"))
                 return EXIT_CANNOT_RUN
             if code is not None:
                 return code

@@ -1,7 +1,7 @@
 """Indented JSON without a nesting limit, for trees as deep as a supersession chain.
 
-The C encoders (orjson, and json with its recursion) stop at a few hundred levels; this
-writes the same 2-space indented text with an explicit stack. Indentation makes the text
+orjson refuses more than 255 levels, and json's indenting encoder recurses once per
+level; this writes the same 2-space indented text with an explicit stack. Indentation makes the text
 grow with the square of the nesting, so it is handed out in pieces rather than held whole.
 """
 
