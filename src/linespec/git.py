@@ -342,17 +342,8 @@ def history(root: Path, rev: str = "HEAD", chunk: int = 1 << 16) -> Iterator[His
     against its parent; merges list none, so a change belongs to the commit that made it.
     Read CHUNK bytes at a time: a history of any length costs constant memory here.
     """
-    args = ["git", "log", _HISTORY_FORMAT, "-z", "--raw", "--no-renames", "--no-abbrev", rev, "--"]
-    try:
-        proc = subprocess.Popen(
-            args,
-            cwd=root,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **_ENV_EXTRA},
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
+    args = ["log", _HISTORY_FORMAT, "-z", "--raw", "--no-renames", "--no-abbrev", rev, "--"]
+    proc = _spawn(args, root)
     assert proc.stdout is not None and proc.stderr is not None
     fields: list[str] = []
     changes: list[tuple[str, str, str, str]] = []

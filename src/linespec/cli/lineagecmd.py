@@ -208,10 +208,7 @@ def ready(output: FormatOption = ListFormat.human, config: ConfigOption = None) 
     A draft is ready when nothing it implements or extends is draft, superseded or
     deprecated; an open record is ready when no record implementing it is draft or open.
     """
-    from linespec.core.lineage import fast
-
-    options = {"command": "ready", "format": output.value}
-    sys.stdout.write(_query(config, lambda _, conn: fast.answer(conn, options) or ""))
+    _readiness("ready", output, config)
 
 
 @app.command(
@@ -225,9 +222,13 @@ def blocked(output: FormatOption = ListFormat.human, config: ConfigOption = None
     deprecated or missing; an open record waits while records implementing it are still
     draft or open.
     """
+    _readiness("blocked", output, config)
+
+
+def _readiness(command: str, output: ListFormat, config: Path | None) -> None:
     from linespec.core.lineage import fast
 
-    options = {"command": "blocked", "format": output.value}
+    options = {"command": command, "format": output.value}
     sys.stdout.write(_query(config, lambda _, conn: fast.answer(conn, options) or ""))
 
 
@@ -259,13 +260,7 @@ def agents(
     from linespec.core.lineage import queries
     from linespec.render import lineage as render
 
-    def ask(_: Config, conn: sqlite3.Connection) -> str:
-        _known(conn, record_id)
-        found = queries.agents(conn, record_id)
-        sys.stderr.write(_shallow_warning(conn))
-        return render.to_json(found) if output is ListFormat.json else render.agents_text(found)
-
-    sys.stdout.write(_query(config, ask))
+    _history_listing(record_id, output, config, queries.agents, render.agents_text)
 
 
 @app.command(
@@ -287,11 +282,25 @@ def activities(
     from linespec.core.lineage import queries
     from linespec.render import lineage as render
 
+    _history_listing(record_id, output, config, queries.activities, render.activities_text)
+
+
+def _history_listing(
+    record_id: str | None,
+    output: ListFormat,
+    config: Path | None,
+    query: Callable[[sqlite3.Connection, str | None], T],
+    text: Callable[[T], str],
+) -> None:
+    """What QUERY finds in the history for RECORD_ID (or every record), as TEXT or JSON;
+    a shallow clone is said on stderr, since history before its cut is missing."""
+    from linespec.render import lineage as render
+
     def ask(_: Config, conn: sqlite3.Connection) -> str:
         _known(conn, record_id)
-        found = queries.activities(conn, record_id)
+        found = query(conn, record_id)
         sys.stderr.write(_shallow_warning(conn))
-        return render.to_json(found) if output is ListFormat.json else render.activities_text(found)
+        return render.to_json(found) if output is ListFormat.json else text(found)
 
     sys.stdout.write(_query(config, ask))
 
