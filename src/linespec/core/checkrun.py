@@ -137,7 +137,6 @@ def _config(root: Path, source: Path | None, section: dict[str, Any]) -> CheckCo
         exclude_paths=tuple(section.get("exclude_paths", [])),
         commit_tag_required=str(section.get("commit_tag_required", "false")).lower()
         in ("true", "yes", "on", "y", "t", "1"),
-        comment_char=_comment_char(root),
     )
     return CheckConfig(root, source, (folder, *extra), settings)
 
@@ -150,7 +149,6 @@ def full_config(cwd: Path, explicit: Path | None = None) -> CheckConfig:
     settings = Settings(
         exclude_paths=tuple(loaded.settings.exclude_paths),
         commit_tag_required=loaded.settings.commit_tag_required,
-        comment_char=_comment_char(loaded.root),
     )
     # Shared repositories' records take part as they do in every other command (and in
     # the Go tool's check): their forbidden_scope applies here too.
@@ -227,11 +225,17 @@ class CheckRequest(NamedTuple):
 def run(cwd: Path, request: CheckRequest, configs: list[CheckConfig]) -> CheckResult:
     """Check against every config and merge the results (each violation once)."""
     merged: CheckResult | None = None
+    # Asked of git here, once per repository, rather than with each config: `govern`,
+    # `next` and `graph` read configs too and never need it.
+    comment_chars: dict[Path, str] = {}
     for config in configs:
         # Only the repository's own config uses the shared scope cache file.
         cached = config == configs[0]
         records = load_scope_records(config.provenance_dirs, config.root if cached else None)
-        root, settings = config.root, config.settings
+        root = config.root
+        if root not in comment_chars:
+            comment_chars[root] = _comment_char(root)
+        settings = config.settings._replace(comment_char=comment_chars[root])
         if request.staged:
             if request.message_file is not None:
                 message = read_message_file(request.message_file)
