@@ -174,36 +174,30 @@ def _bars() -> Iterator[Progress | None]:
 def _download_bar(
     progress: Progress | None,
 ) -> Callable[[str], Callable[[int, int | None], None] | None] | None:
-    if progress is None:
-        return None
-
-    def for_layer(layer: str) -> Callable[[int, int | None], None]:
-        task: list[Any] = []
-
-        def update(done: int, total: int | None) -> None:
-            if not task:
-                if total is not None and total < _BAR_BYTES:
-                    return
-                task.append(progress.add_task(f"downloading {layer}", total=total))
-            progress.update(task[0], completed=done, total=total)
-
-        return update
-
-    return for_layer
+    return None if progress is None else _layer_bars(progress, "downloading", _BAR_BYTES)
 
 
 def _extract_bar(progress: Progress | None) -> Callable[[str], Callable[[int, int], None] | None]:
-    def for_layer(layer: str) -> Callable[[int, int], None] | None:
+    return _layer_bars(progress, "unpacking", _BAR_ENTRIES)
+
+
+def _layer_bars(
+    progress: Progress | None, verb: str, threshold: int
+) -> Callable[[str], Callable[[int, int | None], None] | None]:
+    """Per layer, a callback that shows a bar once the work turns out to be THRESHOLD or
+    more (an unknown total counts as more): small layers finish before a bar would help."""
+
+    def for_layer(layer: str) -> Callable[[int, int | None], None] | None:
         if progress is None:
             return None
         task: list[Any] = []
 
-        def update(done: int, total: int) -> None:
+        def update(done: int, total: int | None) -> None:
             if not task:
-                if total < _BAR_ENTRIES:
+                if total is not None and total < threshold:
                     return
-                task.append(progress.add_task(f"unpacking {layer}", total=total))
-            progress.update(task[0], completed=done)
+                task.append(progress.add_task(f"{verb} {layer}", total=total))
+            progress.update(task[0], completed=done, total=total)
 
         return update
 
