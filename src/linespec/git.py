@@ -492,7 +492,7 @@ def run_remote(
     import tempfile
     import time
 
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ALLOW_PROTOCOL": _REMOTE_PROTOCOLS}
+    env = {**os.environ, **_ENV_EXTRA, "GIT_ALLOW_PROTOCOL": _REMOTE_PROTOCOLS}
     stderr_cap = max(limit or 0, _STDERR_KEEP)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
