@@ -1,3 +1,3 @@
-from linespec.entry import main
+from linespec.entry import console
 
-raise SystemExit(main())
+raise SystemExit(console())
