@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from linespec.core.config import load
+from linespec.core.config import ProvenanceSettings, default_settings, load, plain_settings
 from linespec.errors import ConfigError
 from tests.conftest import Repo
 
@@ -130,3 +136,87 @@ def test_pyproject_wrong_type(repo: Repo) -> None:
 def test_outside_a_git_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert load(tmp_path).root == tmp_path
+
+
+# Literal texts as the YAML reader hands them over: every scalar is a string.
+_LITERALS = st.sampled_from(
+    ["", "true", "False", "YES", "off", "1", "0", "60", "007", "-5", "+5", " 5", "1.5",
+     "none", "warn", "strict", "block", "x", "\u0663"]
+)  # fmt: skip
+_VALUES = st.one_of(
+    _LITERALS,
+    st.text(max_size=4),
+    st.lists(st.one_of(_LITERALS, st.none(), st.lists(_LITERALS, max_size=1)), max_size=3),
+    st.dictionaries(st.sampled_from(["url", "provider", "namespace"]), _LITERALS, max_size=2),
+)
+_SECTIONS = st.fixed_dictionaries(
+    {},
+    optional={key: _VALUES for key in [*ProvenanceSettings.model_fields, "unknown_key"]},
+)
+
+
+@given(_SECTIONS)
+@example({"cache_ttl_minutes": "0"})
+@example({"cache_ttl_minutes": "\u0663"})
+@example({"enforcement": "", "overlap_specs_on_complete": ""})
+@example({"write_restriction": "Off", "exclude_paths": []})
+@settings(max_examples=500, deadline=None)
+def test_plain_settings_are_what_the_validators_make(section: dict[str, Any]) -> None:
+    plain = plain_settings(section)
+    try:
+        validated = ProvenanceSettings.model_validate(section)
+    except ValidationError:
+        assert plain is None
+        return
+    if plain is not None:
+        assert plain.model_dump() == validated.model_dump()
+        assert plain.model_fields_set == validated.model_fields_set
+        assert plain.model_extra == validated.model_extra
+
+
+def test_a_typical_config_is_read_without_the_plain_path_refusing_it() -> None:
+    section = {
+        "dir": "provenance",
+        "enforcement": "strict",
+        "commit_tag_required": "false",
+        "cache_ttl_minutes": "30",
+        "exclude_paths": [".linespec/"],
+        "shared_repos": [],
+    }
+    plain = plain_settings(section)
+    assert plain is not None
+    assert plain.model_dump() == ProvenanceSettings.model_validate(section).model_dump()
+    assert default_settings().model_dump() == ProvenanceSettings().model_dump()
+
+
+_BUILT = (
+    "import sys; from linespec.entry import main; rc = main(sys.argv[1:]);"
+    "from linespec.core import config, model;"
+    "models = [config.ProvenanceSettings, config.Lineage, model.Record, model.Spec];"
+    "print(' '.join(m.__name__ for m in models if m.__pydantic_complete__))"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "validated"),
+    [
+        ("provenance:\n  enforcement: warn\n  commit_tag_required: true\n", False),
+        ("provenance:\n  lineage:\n    namespace: https://example.com/\n", True),
+    ],
+)
+def test_lint_builds_no_validators_for_a_plain_config(
+    repo: Repo, text: str, validated: bool
+) -> None:
+    # Building them costs a sixth of a cold lint of 1,000 records.
+    repo.write(".linespec.yml", text)
+    proc = subprocess.run(
+        [sys.executable, "-c", _BUILT, "provenance", "lint", "--format", "json"],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    built = proc.stdout.rsplit("\n", 2)[-2].split()
+    assert ("ProvenanceSettings" in built) is validated
+    assert "Record" not in built and "Spec" not in built

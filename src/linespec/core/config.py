@@ -6,6 +6,7 @@ replaced by defaults behind the user's back (the Go tool silently falls back).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -37,7 +38,7 @@ class SharedRepo(BaseModel):
     of records, also loaded read-only.)
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     # `url` first: the default `name` is derived from it.
     url: str = ""
@@ -77,7 +78,7 @@ class SharedRepo(BaseModel):
 
 
 class Embedding(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     provider: str = ""
     index_model: str = ""
@@ -91,16 +92,20 @@ class Embedding(BaseModel):
 class Lineage(BaseModel):
     """`provenance: lineage:`: how the PROV export names things."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     # The IRI base of records, versions and commits; empty derives it from the git remote.
     namespace: str = ""
 
 
 class ProvenanceSettings(BaseModel):
-    """Every key under `provenance:`, with the documented defaults."""
+    """Every key under `provenance:`, with the documented defaults.
 
-    model_config = ConfigDict(extra="allow")
+    Like every model here, its validators are built on first use (`defer_build`): building
+    them costs more than linting 1,000 records, and a plain config never needs them.
+    """
+
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     dir: str = "provenance"
     enforcement: Literal["none", "warn", "strict"] = "warn"
@@ -116,7 +121,8 @@ class ProvenanceSettings(BaseModel):
     manifest_url: str = ""
     write_restriction: bool = True
     embedding: Embedding | None = None
-    lineage: Lineage = Lineage()
+    # A factory: an instance made here would build the validators at import.
+    lineage: Lineage = Field(default_factory=Lineage)
 
     @field_validator("enforcement", mode="before")
     @classmethod
@@ -182,7 +188,7 @@ def load(cwd: Path, explicit: Path | None = None) -> Config:
     else:
         source = discover(cwd, root)
     if source is None:
-        return Config(ProvenanceSettings(), root)
+        return Config(default_settings(), root)
     if source.name == PYPROJECT:
         return _from_pyproject(source, root)
     return _from_yaml(source, root)
@@ -195,12 +201,12 @@ def _from_yaml(source: Path, root: Path) -> Config:
         raise ConfigError(exc.message, path=source, line=exc.line, column=exc.column) from None
     data = doc.data
     if data is None:
-        return Config(ProvenanceSettings(), root, source)
+        return Config(default_settings(), root, source)
     if not isinstance(data, dict):
         raise ConfigError("the config must be a YAML mapping", path=source, line=1)
     section = data.get("provenance")
     if section is None:
-        return Config(ProvenanceSettings(), root, source)
+        return Config(default_settings(), root, source)
     if not isinstance(section, dict):
         mark = doc.mark("provenance")
         raise ConfigError(
@@ -222,8 +228,20 @@ def _validate(
     section: dict[str, Any], source: Path, root: Path, doc: yamlread.Document | None
 ) -> Config:
     present = {key: value for key, value in section.items() if value is not None}
+    settings = _settings(present, source, doc)
+    unknown = sorted(settings.model_extra or {})
+    warnings = tuple(f"{source}: unknown setting provenance.{name} is ignored" for name in unknown)
+    return Config(settings, root, source, warnings)
+
+
+def _settings(
+    present: dict[str, Any], source: Path, doc: yamlread.Document | None
+) -> ProvenanceSettings:
+    plain = plain_settings(present)
+    if plain is not None:
+        return plain
     try:
-        settings = ProvenanceSettings.model_validate(present)
+        return ProvenanceSettings.model_validate(present)
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
@@ -235,9 +253,90 @@ def _validate(
             line=mark.line if mark else None,
             column=mark.column if mark else None,
         ) from None
-    unknown = sorted(settings.model_extra or {})
-    warnings = tuple(f"{source}: unknown setting provenance.{name} is ignored" for name in unknown)
-    return Config(settings, root, source, warnings)
+
+
+_REFUSED = object()
+_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
+
+
+def _text(value: Any) -> Any:
+    return value if isinstance(value, str) else _REFUSED
+
+
+def _flag(value: Any) -> Any:
+    if isinstance(value, str):
+        lowered = value.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+    return _REFUSED
+
+
+def _minutes(value: Any) -> Any:
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value) or 60
+    return _REFUSED
+
+
+def _texts(value: Any) -> Any:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return list(value)
+    return _REFUSED
+
+
+def _choice(default: str, *choices: str) -> Callable[[Any], Any]:
+    return lambda value: (value or default) if value in ("", *choices) else _REFUSED
+
+
+# What each key becomes when its literal text is one the validators would accept as is.
+_PLAIN: dict[str, Callable[[Any], Any]] = {
+    "dir": _text,
+    "manifest_url": _text,
+    "enforcement": _choice("warn", "none", "warn", "strict"),
+    "overlap_specs_on_complete": _choice("block", "block", "warn", "off"),
+    "commit_tag_required": _flag,
+    "auto_affected_scope": _flag,
+    "run_associated_specs_on_complete": _flag,
+    "commit_on_status_change": _flag,
+    "write_restriction": _flag,
+    "cache_ttl_minutes": _minutes,
+    "exclude_paths": _texts,
+    "additional_dirs": _texts,
+    "shared_repos": lambda value: [] if value == [] else _REFUSED,
+}
+
+
+def plain_settings(present: dict[str, Any]) -> ProvenanceSettings | None:
+    """The settings PRESENT validates to, built without pydantic's validators; None when
+    any key needs them (nested settings, unknown keys, anything unusual).
+
+    The common config is a handful of plain keys, and it is read by every command,
+    `lint` included, which would otherwise build every validator of the config models.
+    """
+    values: dict[str, Any] = {}
+    for key, value in present.items():
+        convert = _PLAIN.get(key)
+        if convert is None:
+            return None
+        converted = convert(value)
+        if converted is _REFUSED:
+            return None
+        values[key] = converted
+    return _construct(values)
+
+
+def default_settings() -> ProvenanceSettings:
+    """What an empty `provenance:` section validates to."""
+    return _construct({})
+
+
+def _construct(values: dict[str, Any]) -> ProvenanceSettings:
+    # `lineage` is given: its default factory would build Lineage's validators.
+    return ProvenanceSettings.model_construct(
+        _fields_set=set(values), lineage=Lineage.model_construct(), **values
+    )
 
 
 def _nearest_mark(doc: yamlread.Document | None, loc: tuple[Any, ...]) -> yamlread.Mark | None:
