@@ -103,6 +103,35 @@ def test_scope_paths_outside_the_repository(repo: Repo) -> None:
     assert len(outside) == 3
 
 
+def test_directories_named_as_files(repo: Repo) -> None:
+    # A link is followed, as the Go tool's os.Stat follows it: one to a directory is a
+    # directory, one to a file is not.
+    baseline(repo)
+    (repo.path / "src_link").symlink_to("src")
+    (repo.path / "app_link.py").symlink_to("src/app.py")
+    spec = [{"path": "tests/test_app.py", "type": "pytest"}]
+    for suffix, path in (("1", "src"), ("2", "src_link"), ("3", "app_link.py")):
+        repo.record(
+            f"prov-2026-0000e30{suffix}",
+            affected_scope=[path],
+            associated_specs=[*spec, {"path": path, "type": "pytest"}],
+        )
+    _, report = lint_json(repo)
+    found = sorted(
+        (i["record_id"][-1], i["rule"], i["message"].split(":")[0])
+        for i in report["issues"]
+        if "directory" in i["message"]
+    )
+    scope = "Scope path is a directory, not a file (use glob pattern for directories)"
+    artifact = "Proof artifact path is a directory, not a file"
+    assert found == [
+        ("1", "PROV002", scope),
+        ("1", "PROV018", artifact),
+        ("2", "PROV002", scope),
+        ("2", "PROV018", artifact),
+    ]
+
+
 def test_hostile_patterns_are_findings_not_hangs(repo: Repo) -> None:
     baseline(repo)
     repo.write("a" * 200 + "/x.py", "")

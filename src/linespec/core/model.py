@@ -7,7 +7,7 @@ Every string keeps the literal text written in the file; unknown keys are kept.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
@@ -65,13 +65,15 @@ class Record(BaseModel):
     _remote: bool = PrivateAttr(default=False)
     _marks: dict[tuple[str | int, ...], RawMark] = PrivateAttr(default_factory=dict)
 
+    # The private attributes are read from pydantic's store directly: its attribute
+    # protocol costs a microsecond per read, and lint reads them for every record.
     @property
     def path(self) -> Path | None:
-        return self._path
+        return cast(dict[str, Any], self.__pydantic_private__)["_path"]  # type: ignore[no-any-return]
 
     @property
     def remote(self) -> bool:
-        return self._remote
+        return cast(dict[str, Any], self.__pydantic_private__)["_remote"]  # type: ignore[no-any-return]
 
     @property
     def effective_type(self) -> str:
@@ -90,14 +92,15 @@ class Record(BaseModel):
         return ref(self.superseded_by)
 
     def line_of(self, *key: str | int) -> Mark | None:
-        raw = self._marks.get(key)
+        raw = cast(dict[str, Any], self.__pydantic_private__)["_marks"].get(key)
         return Mark(*raw) if raw is not None else None
 
     def attach(self, path: Path | None, *, remote: bool = False, marks: Any = None) -> Record:
-        self._path = path
-        self._remote = remote
+        private = cast(dict[str, Any], self.__pydantic_private__)
+        private["_path"] = path
+        private["_remote"] = remote
         if marks is not None:
-            self._marks = marks
+            private["_marks"] = marks
         return self
 
 

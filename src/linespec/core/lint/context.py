@@ -39,6 +39,7 @@ class LintContext:
     enforcement: str
     manifest_file: Path | None = None
     _tree: tuple[list[str], list[str]] | None = field(default=None, repr=False)
+    _dirs: frozenset[str] = field(default_factory=frozenset, repr=False)
     _exists: dict[str, bool] = field(default_factory=dict, repr=False)
     _matches: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _links: frozenset[str] = field(default_factory=frozenset, repr=False)
@@ -48,6 +49,7 @@ class LintContext:
             files: list[str] = []
             everything: list[str] = []
             links: set[str] = set()
+            dirs: set[str] = set()
             pending = [("", str(self.root))]
             while pending:
                 prefix, directory = pending.pop()
@@ -61,6 +63,7 @@ class LintContext:
                         links.add(rel)
                     if entry.is_dir(follow_symlinks=False):
                         if rel != ".git":
+                            dirs.add(rel)
                             everything.append(rel)
                             pending.append((rel + "/", entry.path))
                     else:
@@ -70,6 +73,7 @@ class LintContext:
             everything.sort()
             self._tree = (files, everything)
             self._links = frozenset(links)
+            self._dirs = frozenset(dirs)
         return self._tree
 
     def outside(self, path: str) -> bool:
@@ -77,6 +81,8 @@ class LintContext:
         if os.path.isabs(path) or os.path.normpath(path).split(os.sep)[0] == "..":
             return True
         self._walk()
+        if not self._links:
+            return False
         parts = path.split("/")
         through_link = any("/".join(parts[: i + 1]) in self._links for i in range(len(parts)))
         if not through_link:
@@ -88,6 +94,15 @@ class LintContext:
     def path_exists(self, path: str) -> bool:
         """`os.path.lexists` answered from the walk where it can be."""
         return path in self._path_set or os.path.lexists(self.root / path)
+
+    def is_dir(self, path: str) -> bool:
+        """`Path.is_dir` (links followed) answered from the walk where it can be."""
+        self._walk()
+        if path in self._dirs:
+            return True
+        if path in self._path_set and path not in self._links:
+            return False
+        return (self.root / path).is_dir()
 
     @functools.cached_property
     def _path_set(self) -> frozenset[str]:

@@ -63,7 +63,7 @@ def scope_paths_exist(r: Record, ctx: LintContext) -> Iterator[Issue]:
                 yield Issue("scope", severity, exc.message, key)
             continue
         if exists:
-            if not is_pattern(pattern) and (ctx.root / pattern).is_dir():
+            if not is_pattern(pattern) and ctx.is_dir(pattern):
                 yield Issue(
                     "scope",
                     severity,

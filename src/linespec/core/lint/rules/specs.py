@@ -23,10 +23,9 @@ def spec_files_exist(r: Record, ctx: LintContext) -> Iterator[Issue]:
                 f"Proof artifact is outside the repository: {spec.path}",
             )
             continue
-        target = ctx.root / spec.path
         if not ctx.path_exists(spec.path):
             yield Issue("associated_specs", severity, f"Proof artifact does not exist: {spec.path}")
-        elif target.is_dir():
+        elif ctx.is_dir(spec.path):
             yield Issue(
                 "associated_specs",
                 severity,
