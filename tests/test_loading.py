@@ -214,3 +214,29 @@ def test_parse_cache_is_used_ignored_by_git_and_never_trusted_over_a_change(repo
     assert '"Title": "Second edit"' in result.stdout
     cache.write_bytes(b"garbage")
     assert '"Title": "Second edit"' in repo.cli("provenance", "status", "--format", "json").stdout
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["parse-cache.marshal", "scope-index.json", "scope-index.marshal", "hash-memo.marshal"],
+)
+@pytest.mark.parametrize("keep", [0.0, 0.5])
+def test_a_torn_cache_is_a_miss(repo: Repo, name: str, keep: float) -> None:
+    # Caches are written without fsync, so a crash may leave one empty or cut short.
+    repo.write("src/app.py", "x = 1\n")
+    repo.record("prov-2026-00000001", affected_scope=["src/app.py"])
+    repo.record("prov-2026-00000002", affected_scope=["src/*.py"])
+    repo.commit_all()
+    assert repo.cli("provenance", "complete", "--record", "prov-2026-00000002").exit_code == 0
+    commands = [
+        ("provenance", "lint", "--format", "json"),
+        ("provenance", "status", "--format", "json"),
+        ("provenance", "govern", "src/app.py", "--json"),
+    ]
+    before = [repo.cli(*args) for args in commands]
+    cache = repo.path / ".linespec" / name
+    assert cache.is_file()
+    data = cache.read_bytes()
+    cache.write_bytes(data[: int(len(data) * keep)])
+    after = [repo.cli(*args) for args in commands]
+    assert [(r.exit_code, r.stdout) for r in after] == [(r.exit_code, r.stdout) for r in before]

@@ -41,12 +41,16 @@ def staging_dir(dest: Path, purpose: str) -> Path:
     return staging
 
 
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+def atomic_write(path: Path, data: bytes, mode: int | None = None, *, durable: bool = True) -> None:
     """Replace PATH with DATA so that readers see the old bytes or the new, never a mix.
 
     The temp file lives in the same directory (rename is atomic only within a file
     system), is fsynced before the rename, and keeps the mode of the file it replaces
     unless MODE is given (hooks must be executable the moment they appear).
+
+    A cache passes DURABLE=False: it skips both fsyncs, which on a real disk can cost more
+    than the command that writes it. After a crash such a file may be empty or torn;
+    every cache reader treats a file it cannot read as a miss.
     """
     directory = path.parent
     try:
@@ -63,8 +67,9 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
@@ -75,7 +80,8 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_directory(directory)
+    if durable:
+        _fsync_directory(directory)
 
 
 def ensure_state_dir(state_dir: Path) -> None:

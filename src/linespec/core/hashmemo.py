@@ -58,4 +58,4 @@ class HashMemo:
             return
         with contextlib.suppress(Exception):
             ensure_state_dir(self.path.parent)
-            atomic_write(self.path, marshal.dumps((FORMAT, self._new)))
+            atomic_write(self.path, marshal.dumps((FORMAT, self._new)), durable=False)

@@ -62,4 +62,4 @@ class ParseCache:
             return
         with contextlib.suppress(Exception):
             ensure_state_dir(self.path.parent)
-            atomic_write(self.path, marshal.dumps((FORMAT, self._new)))
+            atomic_write(self.path, marshal.dumps((FORMAT, self._new)), durable=False)

@@ -155,7 +155,7 @@ def write(path: Path, stamp: str, entries: Iterable[dict[str, Any]]) -> None:
     with contextlib.suppress(Exception):
         body = orjson.dumps({"fingerprint": stamp, _OURS: _FORMAT, "entries": list(entries)})
         ensure_state_dir(path.parent)
-        atomic_write(path, body)
+        atomic_write(path, body, durable=False)
 
 
 def holds(path: Path, stamp: str) -> bool:
@@ -212,4 +212,4 @@ def write_fast(path: Path, key: Any, payload: Any) -> None:
 
     with contextlib.suppress(Exception):
         ensure_state_dir(path.parent)
-        atomic_write(path, marshal.dumps((_FAST_FORMAT, key, payload)))
+        atomic_write(path, marshal.dumps((_FAST_FORMAT, key, payload)), durable=False)
