@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from linespec.core.decode import LIST_FIELDS, STRING_FIELDS, decode_fields
+from linespec.core.model import Record, Spec, record_from_document
+from linespec.core.yamlread import Document
 from tests.conftest import Repo
 
 BAD_RECORDS = {
@@ -240,3 +248,51 @@ def test_a_torn_cache_is_a_miss(repo: Repo, name: str, keep: float) -> None:
     cache.write_bytes(data[: int(len(data) * keep)])
     after = [repo.cli(*args) for args in commands]
     assert [(r.exit_code, r.stdout) for r in after] == [(r.exit_code, r.stdout) for r in before]
+
+
+_TEXT = st.text(max_size=5)
+_RECORD_VALUES = st.fixed_dictionaries(
+    {},
+    optional={
+        **{name: _TEXT for name in STRING_FIELDS},
+        **{name: st.lists(_TEXT, max_size=2) for name in LIST_FIELDS},
+        "locked": st.sampled_from(["true", "false", "yes"]),
+        "associated_specs": st.lists(
+            st.fixed_dictionaries(
+                {}, optional={"path": _TEXT, "type": _TEXT, "run_command": _TEXT, "x": _TEXT}
+            ),
+            max_size=2,
+        ),
+        "unknown_key": _TEXT,
+    },
+)
+
+
+@given(_RECORD_VALUES, st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_loaded_records_match_model_construct(values: dict[str, Any], remote: bool) -> None:
+    # Loading builds records without model_construct, for speed; they must not differ.
+    path = Path("provenance/prov-2026-00000001.yml")
+    doc = Document(copy.deepcopy(values), {("id",): (1, 1)})
+    loaded = record_from_document(doc, path, remote=remote)
+    expected = decode_fields(doc, path)
+    if "associated_specs" in expected:
+        expected["associated_specs"] = [
+            Spec.model_construct(_fields_set=set(spec), **spec)
+            for spec in expected["associated_specs"]
+        ]
+    built = Record.model_construct(_fields_set=set(expected), **expected)
+    built.attach(path, remote=remote, marks=doc.marks)
+    for made, reference in zip(
+        [loaded, *loaded.associated_specs], [built, *built.associated_specs], strict=True
+    ):
+        assert made.__dict__ == reference.__dict__
+        assert made.model_fields_set == reference.model_fields_set
+        assert made.model_extra == reference.model_extra
+        assert made.__pydantic_private__ == reference.__pydantic_private__
+        assert made == reference
+        assert made.model_dump() == reference.model_dump()
+    assert loaded.path == path and loaded.remote is remote and loaded.line_of("id") == (1, 1)
+    # Defaults are fresh lists, not one list shared by every record.
+    if "tags" not in values:
+        assert loaded.tags == [] and loaded.tags is not Record.model_fields["tags"].default

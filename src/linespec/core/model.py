@@ -7,7 +7,7 @@ Every string keeps the literal text written in the file; unknown keys are kept.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
@@ -120,10 +120,48 @@ def record_from_document(doc: Document, path: Path, *, remote: bool = False) -> 
     specs = values.get("associated_specs")
     if specs:
         values["associated_specs"] = [
-            Spec.model_construct(_fields_set=set(spec), **spec) for spec in specs
+            _construct(Spec, _SPEC_DEFAULTS, dict(spec), set(spec), None) for spec in specs
         ]
-    record = Record.model_construct(_fields_set=_fields_set(values), **values)
-    return record.attach(path, remote=remote, marks=doc.marks)
+    private = {"_path": path, "_remote": remote, "_marks": doc.marks}
+    return _construct(Record, _RECORD_DEFAULTS, values, _fields_set(values), private)
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _defaults(model: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
+    return tuple((name, field.default) for name, field in model.model_fields.items())
+
+
+_RECORD_DEFAULTS = _defaults(Record)
+_SPEC_DEFAULTS = _defaults(Spec)
+
+
+def _construct(
+    model: type[_M],
+    defaults: tuple[tuple[str, Any], ...],
+    values: dict[str, Any],
+    fields_set: set[str],
+    private: dict[str, Any] | None,
+) -> _M:
+    """What `model.model_construct(_fields_set=FIELDS_SET, **VALUES)` makes (then given
+    PRIVATE), in a third of its time: loading spends a tenth of its time building records.
+
+    Only for these two models, whose defaults are plain values: the empty lists are copied,
+    as pydantic copies them. VALUES is consumed; what is left of it are the unknown keys.
+    """
+    fields = {
+        name: values.pop(name)
+        if name in values
+        else (default[:] if type(default) is list else default)
+        for name, default in defaults
+    }
+    made = model.__new__(model)
+    object.__setattr__(made, "__dict__", fields)
+    object.__setattr__(made, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(made, "__pydantic_extra__", values)
+    object.__setattr__(made, "__pydantic_private__", private)
+    return made
 
 
 __all__ = [
