@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from linespec.core.lint import context
 from linespec.core.lint.catalogue import BY_CODE, RULES
 from tests.conftest import Repo
 from tests.lintfixtures import TRIGGERS, baseline
@@ -280,3 +281,9 @@ def test_deprecated_field_is_refused_in_the_index_too(repo: Repo) -> None:
         [issue] = [i for i in report["issues"] if i["record_id"] == "prov-2026-0000e401"]
         assert issue["rule"] == "PROV001"
         assert "deprecated field 'associated_linespecs'" in issue["message"]
+
+
+@given(st.text("ab/.*?+()$^{}é", max_size=12))
+@settings(max_examples=500)
+def test_plain_globs_translate_as_the_full_translator_does(pattern: str) -> None:
+    assert context._shell_regex(pattern) == context._shell_regex_by_char(pattern)

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 import re2
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from linespec.core import scope
@@ -692,3 +692,26 @@ def test_pattern_set_agrees_with_gos_loop(patterns: list[str], path: str) -> Non
         return
     assert matcher.matches(path) is (expected is not None)
     assert matcher.first_match(path) == expected
+
+
+_PREFIXED = st.text("ab/*?{}[]0,\\\udcff\ufffd", max_size=8)
+
+
+@given(_PREFIXED, _PREFIXED, st.text("ab/0\udcff\ufffd", max_size=8))
+@example("ab{0}/*", "a/", "a/")  # `{` quantifies the `b` before it
+@example("\udcffx", "\ufffd*", "")  # matched as Go reads it: U+FFFD for the bad byte
+@settings(max_examples=1500, deadline=None)
+def test_patterns_told_apart_by_their_lead_share_no_path(a: str, b: str, path: str) -> None:
+    # The shortcut may only answer "no overlap" where the samples would too, and where no
+    # path matches both.
+    if not scope._apart(a, b):
+        return
+    assert not scope._overlap_by_samples(a, b)
+    assert not (_quiet_match(path, a) and _quiet_match(path, b))
+
+
+def _quiet_match(path: str, pattern: str) -> bool:
+    try:
+        return match_pattern(path, pattern)
+    except PatternError:
+        return False

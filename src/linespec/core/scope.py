@@ -536,6 +536,12 @@ def patterns_overlap(a: str, b: str) -> bool:
     """
     if a == b:
         return True
+    if _apart(a, b):
+        return False
+    return _overlap_by_samples(a, b)
+
+
+def _overlap_by_samples(a: str, b: str) -> bool:
     if not is_pattern(a) and _matches_quietly(a, b):
         return True
     if not is_pattern(b) and _matches_quietly(b, a):
@@ -548,6 +554,35 @@ def patterns_overlap(a: str, b: str) -> bool:
             compiled_a.matches(s) for s in _samples(b)
         )
     return False
+
+
+# A glob is a regex anchored at the start, so what it matches begins with the text before
+# its first special character (less one before `{`, a quantifier of the character ahead).
+_GLOB_SPECIAL: Final = frozenset("*?[]{}\\")
+
+
+def _glob_prefix(glob: str) -> str:
+    for index, char in enumerate(glob):
+        if char in _GLOB_SPECIAL:
+            prefix = glob[: index - 1 if char == "{" and index else index]
+            break
+    else:
+        prefix = glob
+    # Text that is not valid UTF-8 is matched in Go's spelling, which ASCII never changes.
+    return prefix if prefix.isascii() else ""
+
+
+def _apart(a: str, b: str) -> bool:
+    """Whether no path can start as both A and B require (globs and literal paths only).
+
+    The lint rules compare every record's affected and forbidden patterns; most pairs are
+    told apart by their leading folders, without compiling either pattern.
+    """
+    if is_regex(a) or is_regex(b):
+        return False
+    first = _glob_prefix(a) if is_glob(a) else a
+    second = _glob_prefix(b) if is_glob(b) else b
+    return not (first.startswith(second) or second.startswith(first))
 
 
 def _matches_quietly(path: str, pattern: str) -> bool:

@@ -59,10 +59,12 @@ def _finding(record: Record, rule: str, issue: Issue) -> Finding:
 
 
 def lint_record(record: Record, ctx: LintContext) -> list[Finding]:
+    # `check.fn` rather than the check itself: a call frame less for each of the thirty
+    # checks of every record.
     findings = [
         _finding(record, check.rule, issue)
         for check in checks_for(record)
-        for issue in check(record, ctx)
+        for issue in check.fn(record, ctx)
     ]
     if record.remote:
         # Another repository's record: only that repository can fix it, so its problems
