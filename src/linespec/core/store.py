@@ -5,7 +5,6 @@ Reading goes through the libyaml-backed strict reader; writes live in `write.py`
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from linespec.core.config import Config
 from linespec.core.graph import RecordSet
 from linespec.core.model import Record, record_from_document
 from linespec.core.parsecache import ParseCache, stamp
-from linespec.core.recordfiles import check_name, record_document, record_files
+from linespec.core.recordfiles import check_name, read_record, record_document, record_files
 from linespec.errors import LoadError
 
 
@@ -38,7 +37,7 @@ def load_file(
             seen.append(scopecache.stamp_line(str(path), info))
         doc = cache.get(path, when)
     if doc is None:
-        doc = record_document(_read(path), path)
+        doc = record_document(read_record(path), path)
         if cache is not None and when is not None:
             cache.put(path, when, doc)
     record = record_from_document(doc, path, remote=remote)
@@ -125,19 +124,3 @@ def load_records(config: Config, *, use_cache: bool = True) -> RecordSet[Record]
     if use_cache:
         scopecache.refresh(config.root, loaded.fingerprint, loaded.records)
     return loaded.records
-
-
-def _read(path: Path) -> bytes:
-    # os.read rather than Path.read_bytes: no buffered file object per record, which is
-    # half the time of reading 1,000 of them.
-    chunks: list[bytes] = []
-    try:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            while chunk := os.read(fd, 1 << 20):
-                chunks.append(chunk)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        raise LoadError(f"cannot read record: {exc.strerror or exc}", path=path) from None
-    return b"".join(chunks)

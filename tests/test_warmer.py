@@ -1,0 +1,117 @@
+"""The helper that parses a cold repository's records while `lint` imports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from linespec.core import warmer
+from tests.conftest import Repo
+
+# Runs `linespec ARGS` with the helper's threshold set, counting the record files the
+# command itself parses (the helper parses through another module's name).
+_DRIVER = """
+import sys
+from linespec.core import store, warmer
+warmer.MIN_FILES = int(sys.argv[1])
+parsed = []
+original = store.record_document
+def counting(data, path):
+    parsed.append(path)
+    return original(data, path)
+store.record_document = counting
+from linespec.entry import main
+rc = main(sys.argv[2:])
+sys.stdout.flush()
+sys.stderr.write(f"\\nPARSED {len(parsed)}")
+raise SystemExit(rc)
+"""
+
+
+def _lint(repo: Repo, threshold: int) -> tuple[int, str, int]:
+    shutil.rmtree(repo.path / ".linespec", ignore_errors=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", _DRIVER, str(threshold), "provenance", "lint", "--format", "json"],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    err, _, parsed = proc.stderr.rpartition("\nPARSED ")
+    assert "Traceback" not in err
+    return proc.returncode, proc.stdout, int(parsed)
+
+
+def _records(repo: Repo, count: int) -> None:
+    repo.write("src/app.py", "x = 1\n")
+    for index in range(count):
+        repo.record(f"prov-2026-{index:08x}", affected_scope=["src/app.py"])
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
+    reason="the helper needs fork and two CPUs",
+)
+def test_the_helper_parses_every_file_it_can_and_changes_nothing_else(repo: Repo) -> None:
+    _records(repo, 6)
+    repo.write("provenance/prov-2026-0000000f.yml", "id: [unclosed\n")
+    code, report, parsed = _lint(repo, 3)
+    # Only the broken file is left to the command, which reports it as it always does.
+    assert parsed == 1
+    alone = _lint(repo, 10**6)
+    assert alone[2] == 7
+    assert (code, report) == alone[:2]
+    assert code == 1 and "PROV001" in report
+
+
+def test_no_helper_for_a_few_files_or_a_warm_cache(repo: Repo) -> None:
+    _records(repo, 4)
+    assert warmer.start(repo.path) is None  # fewer than MIN_FILES
+    assert repo.cli("provenance", "lint").exit_code == 0
+    assert (repo.path / ".linespec" / "parse-cache.marshal").is_file()
+    assert _lint(repo, 1)[2] == 0
+    # Written by an earlier run, the cache is left to the loader's own checks.
+    repo.cli("provenance", "lint")
+    assert warmer.start(repo.path) is None
+
+
+def test_no_helper_for_a_config_only_the_validator_may_read(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _records(repo, 4)
+    monkeypatch.setattr(warmer, "MIN_FILES", 1)
+    repo.write(".linespec.yml", "provenance:\n  lineage:\n    namespace: https://example.com/\n")
+    assert warmer.start(repo.path) is None
+    repo.write(".linespec.yml", "provenance: [not, a, mapping]\n")
+    assert warmer.start(repo.path) is None
+
+
+def test_no_helper_while_another_thread_runs(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    _records(repo, 4)
+    monkeypatch.setattr(warmer, "MIN_FILES", 1)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert warmer.start(repo.path) is None
+    finally:
+        release.set()
+        other.join()
+
+
+def test_helper_module_stays_free_of_the_model_library() -> None:
+    # It is imported before the imports it overlaps.
+    probe = (
+        "import sys, linespec.core.warmer; "
+        "print(' '.join(m for m in ('pydantic', 'yaml', 'typer', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=Path.cwd()
+    )
+    assert out.stdout.split() == []
