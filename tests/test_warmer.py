@@ -34,10 +34,11 @@ raise SystemExit(rc)
 """
 
 
-def _lint(repo: Repo, threshold: int) -> tuple[int, str, int]:
+def _run(repo: Repo, threshold: int, *args: str) -> tuple[int, str, int]:
+    """Exit code, output and files the command parsed itself, from a cold start."""
     shutil.rmtree(repo.path / ".linespec", ignore_errors=True)
     proc = subprocess.run(
-        [sys.executable, "-c", _DRIVER, str(threshold), "provenance", "lint", "--format", "json"],
+        [sys.executable, "-c", _DRIVER, str(threshold), "provenance", *args],
         cwd=repo.path,
         capture_output=True,
         text=True,
@@ -58,27 +59,39 @@ def _records(repo: Repo, count: int) -> None:
     not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
     reason="the helper needs fork and two CPUs",
 )
-def test_the_helper_parses_every_file_it_can_and_changes_nothing_else(repo: Repo) -> None:
+@pytest.mark.parametrize(
+    ("args", "verdict"),
+    [
+        (("lint", "--format", "json"), (1, "PROV001")),
+        # Through the full CLI, which starts the helper before importing itself.
+        (("lint", "--format", "json", "--no-such-option"), (2, "")),
+        (("status", "--format", "json"), (0, "prov-2026-00000005")),
+    ],
+)
+def test_the_helper_parses_every_file_it_can_and_changes_nothing_else(
+    repo: Repo, args: tuple[str, ...], verdict: tuple[int, str]
+) -> None:
     _records(repo, 6)
-    repo.write("provenance/prov-2026-0000000f.yml", "id: [unclosed\n")
-    code, report, parsed = _lint(repo, 3)
-    # Only the broken file is left to the command, which reports it as it always does.
-    assert parsed == 1
-    alone = _lint(repo, 10**6)
-    assert alone[2] == 7
-    assert (code, report) == alone[:2]
-    assert code == 1 and "PROV001" in report
+    broken = "id: [unclosed\n" if args[0] == "lint" else "id: prov-2026-0000000f\n"
+    repo.write("provenance/prov-2026-0000000f.yml", broken)
+    code, output, parsed = _run(repo, 3, *args)
+    alone = _run(repo, 10**6, *args)
+    assert (code, output) == alone[:2]
+    assert (code, verdict[1] in output) == (verdict[0], True)
+    if code != 2:
+        # Only a file the helper could not parse is left to the command.
+        assert (parsed, alone[2]) == ((1, 7) if args[0] == "lint" else (0, 7))
 
 
 def test_no_helper_for_a_few_files_or_a_warm_cache(repo: Repo) -> None:
     _records(repo, 4)
-    assert warmer.start(repo.path) is None  # fewer than MIN_FILES
+    assert warmer.start(repo.path) is False  # fewer than MIN_FILES
     assert repo.cli("provenance", "lint").exit_code == 0
     assert (repo.path / ".linespec" / "parse-cache.marshal").is_file()
-    assert _lint(repo, 1)[2] == 0
+    assert _run(repo, 1, "lint")[2] == 0
     # Written by an earlier run, the cache is left to the loader's own checks.
     repo.cli("provenance", "lint")
-    assert warmer.start(repo.path) is None
+    assert warmer.start(repo.path) is False
 
 
 def test_no_helper_for_a_config_only_the_validator_may_read(
@@ -87,9 +100,9 @@ def test_no_helper_for_a_config_only_the_validator_may_read(
     _records(repo, 4)
     monkeypatch.setattr(warmer, "MIN_FILES", 1)
     repo.write(".linespec.yml", "provenance:\n  lineage:\n    namespace: https://example.com/\n")
-    assert warmer.start(repo.path) is None
+    assert warmer.start(repo.path) is False
     repo.write(".linespec.yml", "provenance: [not, a, mapping]\n")
-    assert warmer.start(repo.path) is None
+    assert warmer.start(repo.path) is False
 
 
 def test_no_helper_while_another_thread_runs(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,7 +112,7 @@ def test_no_helper_while_another_thread_runs(repo: Repo, monkeypatch: pytest.Mon
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert warmer.start(repo.path) is None
+        assert warmer.start(repo.path) is False
     finally:
         release.set()
         other.join()

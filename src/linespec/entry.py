@@ -26,6 +26,20 @@ _FAST_PATHS = {
     "graph": "linespec.cli.graphfast",
 }
 
+# Full-CLI commands that read every record file first, for which a cold start is worth a
+# helper; options under which they read something else (another config, the git index).
+_LOADING = frozenset({"status", "lint", "graph", "verify"})
+_ELSEWHERE = frozenset({"-c", "--config", "--staged", "--help", "-h"})
+
+
+def _loads_records(args: list[str]) -> bool:
+    return (
+        len(args) > 1
+        and args[0] == "provenance"
+        and args[1] in _LOADING
+        and not _ELSEWHERE.intersection(args)
+    )
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
@@ -59,10 +73,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_CANNOT_RUN
             if code is not None:
                 return code
+        if _loads_records(args):
+            from pathlib import Path
+
+            from linespec.core import warmer
+
+            # Overlaps parsing a cold repository's records with importing the CLI.
+            warmer.start(Path.cwd())
         from linespec.cli.main import run
 
         return run(args)
     finally:
+        started = sys.modules.get("linespec.core.warmer")
+        if started is not None:
+            # A command that ended before loading (a usage error, say) still leaves no
+            # helper behind writing into `.linespec/` after it has returned.
+            started.settle()
         if gc_was_enabled:
             gc.enable()
 

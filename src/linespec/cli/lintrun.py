@@ -40,16 +40,15 @@ def execute(options: LintOptions) -> int:
     """Lint, print the report in the chosen format, and return the exit code."""
     if options.enforcement and options.enforcement not in ENFORCEMENTS:
         raise UsageError(f'unknown --enforcement "{options.enforcement}": use none, warn or strict')
-    # Started before the imports below, which it overlaps with parsing a cold repository.
-    helper = None if options.staged else warmer.start(Path.cwd(), options.config)
+    if not options.staged:
+        # Started before the imports below, which it overlaps with parsing a cold repository.
+        warmer.start(Path.cwd(), options.config)
     from linespec.core.lint.finding import Severity
     from linespec.core.lint.runner import run_lint
 
     output = options.output
     if output == "auto":
         output = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "human"
-    if helper is not None:
-        helper.wait()
     run = run_lint(
         Path.cwd(),
         config_path=options.config,

@@ -15,6 +15,7 @@ from typing import Any
 
 # ensure_state_dir lives in files, which a warm search imports without YAML; it is
 # re-exported for the modules that import it from here.
+from linespec.core import warmer
 from linespec.core.files import atomic_write
 from linespec.core.files import ensure_state_dir as ensure_state_dir
 from linespec.core.yamlread import Document
@@ -32,6 +33,8 @@ def stamp(stat: os.stat_result) -> Stamp:
 
 class ParseCache:
     def __init__(self, state_dir: Path) -> None:
+        # A helper may be filling this very file (see `warmer`).
+        warmer.settle()
         self.path = state_dir / CACHE_FILE
         self._old: dict[str, tuple[Stamp, Any, Any]] = self._read()
         self._new: dict[str, tuple[Stamp, Any, Any]] = {}

@@ -3,8 +3,8 @@
 A cold `lint` spends a quarter of its time importing the record-model library and a
 quarter parsing YAML, one after the other, on a machine that almost always has a second
 core. The helper forks before those imports, parses every record file into the parse
-cache (`parsecache`) and exits; by the time the parent has finished importing and asks
-the cache, the files are already parsed.
+cache (`parsecache`) and exits; by the time the parent has finished importing and opens
+the cache (which first waits for the helper), the files are already parsed.
 
 The helper decides nothing: it only fills a cache whose every entry the loader checks
 against the file's stamp, as it checks entries written by any earlier run. A file the
@@ -27,50 +27,54 @@ MIN_FILES = 100
 _PARSE_CACHE = "parse-cache.marshal"
 
 
-class Helper:
-    """A started helper; `wait` before loading records."""
+# The helper this process started and has not waited for yet.
+_pending: int | None = None
 
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
 
-    def wait(self) -> None:
+def settle() -> None:
+    """Wait for a started helper to finish; the parse cache calls this before reading."""
+    global _pending
+    if _pending is not None:
+        pid, _pending = _pending, None
         with contextlib.suppress(ChildProcessError, InterruptedError):
-            os.waitpid(self.pid, 0)
+            os.waitpid(pid, 0)
 
 
-def start(cwd: Path, explicit: Path | None = None) -> Helper | None:
-    """Fork a helper that parses the record files into the parse cache, when worth it.
+def start(cwd: Path, explicit: Path | None = None) -> bool:
+    """Fork a helper that parses the record files into the parse cache, when worth it;
+    whether one was started.
 
     Only for a plain config (read without pydantic, as the hook path reads it), with no
     parse cache yet, at least MIN_FILES record files, a second CPU, and no other thread:
     a thread holding a lock at the fork would leave the helper waiting on it forever.
     """
-    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return None
+    global _pending
+    if _pending is not None or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return False
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
-        return None
+        return False
     from linespec.core.checkrun import plain_config
 
     try:
         config = plain_config(cwd, explicit)
     except Exception:
-        return None
+        return False
     if config is None:
-        return None
+        return False
     state_dir = config.provenance_dirs[0].parent / STATE_DIR
     if (state_dir / _PARSE_CACHE).exists():
-        return None
+        return False
     files: list[Path] = []
     with contextlib.suppress(Exception):
         for directory in config.provenance_dirs:
             files.extend(record_files(directory))
     if len(files) < MIN_FILES:
-        return None
+        return False
     try:
         pid = os.fork()
     except OSError:
-        return None
+        return False
     if pid == 0:
         # The helper must never return into the command, flush its output buffers or run
         # its exit handlers: whatever happens, it leaves through os._exit.
@@ -78,7 +82,8 @@ def start(cwd: Path, explicit: Path | None = None) -> Helper | None:
             _parse_into_cache(state_dir, files)
         finally:
             os._exit(0)
-    return Helper(pid)
+    _pending = pid
+    return True
 
 
 def _parse_into_cache(state_dir: Path, files: list[Path]) -> None:
