@@ -158,6 +158,7 @@ _SECTIONS = st.fixed_dictionaries(
 @given(_SECTIONS)
 @example({"cache_ttl_minutes": "0"})
 @example({"cache_ttl_minutes": "\u0663"})
+@example({"cache_ttl_minutes": "0" * 5000 + "5"})
 @example({"enforcement": "", "overlap_specs_on_complete": ""})
 @example({"write_restriction": "Off", "exclude_paths": []})
 @settings(max_examples=500, deadline=None)

@@ -11,15 +11,25 @@ from pathlib import Path
 
 import pytest
 
+from linespec import entry
 from linespec.core import warmer
 from tests.conftest import Repo
 
 # Runs `linespec ARGS` with the helper's threshold set, counting the record files the
 # command itself parses (the helper parses through another module's name).
 _DRIVER = """
-import sys
-from linespec.core import store, warmer
+import os, sys, time
+from linespec.core import recordfiles, store, warmer
 warmer.MIN_FILES = int(sys.argv[1])
+parent = os.getpid()
+if os.environ.get("SLOW_HELPER"):
+    # A helper slower than the command's imports: the command must wait for it.
+    read = recordfiles.read_record
+    def slow(path):
+        if os.getpid() != parent:
+            time.sleep(0.1)
+        return read(path)
+    recordfiles.read_record = slow
 parsed = []
 original = store.record_document
 def counting(data, path):
@@ -34,7 +44,7 @@ raise SystemExit(rc)
 """
 
 
-def _run(repo: Repo, threshold: int, *args: str) -> tuple[int, str, int]:
+def _run(repo: Repo, threshold: int, *args: str, slow: bool = False) -> tuple[int, str, int]:
     """Exit code, output and files the command parsed itself, from a cold start."""
     shutil.rmtree(repo.path / ".linespec", ignore_errors=True)
     proc = subprocess.run(
@@ -43,10 +53,16 @@ def _run(repo: Repo, threshold: int, *args: str) -> tuple[int, str, int]:
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, "SLOW_HELPER": "1" if slow else ""},
     )
     err, _, parsed = proc.stderr.rpartition("\nPARSED ")
     assert "Traceback" not in err
     return proc.returncode, proc.stdout, int(parsed)
+
+
+_FORKS = pytest.mark.skipif(
+    not hasattr(os, "fork") or warmer._cpus() < 2, reason="the helper needs fork and 2 CPUs"
+)
 
 
 def _records(repo: Repo, count: int) -> None:
@@ -83,15 +99,51 @@ def test_the_helper_parses_every_file_it_can_and_changes_nothing_else(
         assert (parsed, alone[2]) == ((1, 7) if args[0] == "lint" else (0, 7))
 
 
-def test_no_helper_for_a_few_files_or_a_warm_cache(repo: Repo) -> None:
+@_FORKS
+def test_the_command_waits_for_a_slow_helper(repo: Repo) -> None:
+    _records(repo, 6)
+    assert _run(repo, 3, "status", "--format", "json", slow=True)[2] == 0
+
+
+def test_no_helper_for_a_few_files_or_a_warm_cache(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _records(repo, 4)
-    assert warmer.start(repo.path) is False  # fewer than MIN_FILES
+    assert warmer.start() is False  # fewer than MIN_FILES
     assert repo.cli("provenance", "lint").exit_code == 0
     assert (repo.path / ".linespec" / "parse-cache.marshal").is_file()
-    assert _run(repo, 1, "lint")[2] == 0
     # Written by an earlier run, the cache is left to the loader's own checks.
-    repo.cli("provenance", "lint")
-    assert warmer.start(repo.path) is False
+    monkeypatch.setattr(warmer, "MIN_FILES", 1)
+    assert warmer.start() is False
+
+
+def test_a_vanished_directory_is_still_a_one_line_error(repo: Repo) -> None:
+    # The command starts inside a directory that no longer exists.
+    (repo.path / "gone").mkdir()
+    script = 'cd gone && rmdir ../gone && exec "$0" -m linespec provenance status'
+    shell = subprocess.run(
+        ["sh", "-c", script, sys.executable], cwd=repo.path, capture_output=True, text=True
+    )
+    assert shell.returncode == 2
+    assert "Traceback" not in shell.stderr
+    assert shell.stderr.startswith("error: ") and shell.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "loads"),
+    [
+        (["provenance", "status"], True),
+        (["provenance", "lint", "--format", "json"], True),
+        (["provenance", "status", "--config", "x.yml"], False),
+        (["provenance", "status", "--config=x.yml"], False),
+        (["provenance", "status", "-cx.yml"], False),
+        (["provenance", "lint", "--staged"], False),
+        (["provenance", "status", "--help"], False),
+        (["provenance", "new"], False),
+    ],
+)
+def test_which_commands_start_a_helper(args: list[str], loads: bool) -> None:
+    assert entry._loads_records(args) is loads
 
 
 def test_no_helper_for_a_config_only_the_validator_may_read(
@@ -100,9 +152,9 @@ def test_no_helper_for_a_config_only_the_validator_may_read(
     _records(repo, 4)
     monkeypatch.setattr(warmer, "MIN_FILES", 1)
     repo.write(".linespec.yml", "provenance:\n  lineage:\n    namespace: https://example.com/\n")
-    assert warmer.start(repo.path) is False
+    assert warmer.start() is False
     repo.write(".linespec.yml", "provenance: [not, a, mapping]\n")
-    assert warmer.start(repo.path) is False
+    assert warmer.start() is False
 
 
 def test_no_helper_while_another_thread_runs(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,7 +164,7 @@ def test_no_helper_while_another_thread_runs(repo: Repo, monkeypatch: pytest.Mon
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert warmer.start(repo.path) is False
+        assert warmer.start() is False
     finally:
         release.set()
         other.join()

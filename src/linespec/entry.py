@@ -27,17 +27,19 @@ _FAST_PATHS = {
 }
 
 # Full-CLI commands that read every record file first, for which a cold start is worth a
-# helper; options under which they read something else (another config, the git index).
+# helper; and the options under which they read no files of the current repository's
+# config (another config, the git index) or nothing at all (help).
 _LOADING = frozenset({"status", "lint", "graph", "verify"})
-_ELSEWHERE = frozenset({"-c", "--config", "--staged", "--help", "-h"})
+_ELSEWHERE = ("-c", "--config", "--staged", "--help", "-h")
 
 
 def _loads_records(args: list[str]) -> bool:
+    # Prefixes, so that `--config=PATH` and `-cPATH` count too.
     return (
         len(args) > 1
         and args[0] == "provenance"
         and args[1] in _LOADING
-        and not _ELSEWHERE.intersection(args)
+        and not any(arg.startswith(_ELSEWHERE) for arg in args[2:])
     )
 
 
@@ -74,12 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if code is not None:
                 return code
         if _loads_records(args):
-            from pathlib import Path
-
             from linespec.core import warmer
 
             # Overlaps parsing a cold repository's records with importing the CLI.
-            warmer.start(Path.cwd())
+            warmer.start()
         from linespec.cli.main import run
 
         return run(args)

@@ -42,7 +42,7 @@ def execute(options: LintOptions) -> int:
         raise UsageError(f'unknown --enforcement "{options.enforcement}": use none, warn or strict')
     if not options.staged:
         # Started before the imports below, which it overlaps with parsing a cold repository.
-        warmer.start(Path.cwd(), options.config)
+        warmer.start(options.config)
     from linespec.core.lint.finding import Severity
     from linespec.core.lint.runner import run_lint
 

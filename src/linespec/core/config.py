@@ -275,7 +275,8 @@ def _flag(value: Any) -> Any:
 
 
 def _minutes(value: Any) -> Any:
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    # Nine digits at most: int() refuses texts of thousands of digits that pydantic reads.
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
         return int(value) or 60
     return _REFUSED
 

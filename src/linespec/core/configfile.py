@@ -15,6 +15,8 @@ from linespec.errors import ConfigError
 CONFIG_NAME = ".linespec.yml"
 PYPROJECT = "pyproject.toml"
 STATE_DIR = ".linespec"
+# The parse cache in STATE_DIR: named here, where the parse helper can learn it without YAML.
+PARSE_CACHE = "parse-cache.marshal"
 
 
 Identity = tuple[int, int, int, int]

@@ -328,8 +328,8 @@ def _writable(directory: Path) -> bool:
 
 def _ignored(top: Path, config: Config | None) -> Check:
     """Caches under `.linespec/` must stay out of commits; the hash manifest must not."""
+    from linespec.core.configfile import PARSE_CACHE
     from linespec.core.manifest import MANIFEST_NAME
-    from linespec.core.parsecache import CACHE_FILE as PARSE_CACHE
     from linespec.core.scopecache import CACHE_FILE as SCOPE_CACHE
     from linespec.core.seal import LOCK_NAME
 

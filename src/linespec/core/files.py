@@ -45,8 +45,9 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None, *, durable: b
     """Replace PATH with DATA so that readers see the old bytes or the new, never a mix.
 
     The temp file lives in the same directory (rename is atomic only within a file
-    system), is fsynced before the rename, and keeps the mode of the file it replaces
-    unless MODE is given (hooks must be executable the moment they appear).
+    system), is fsynced before the rename (and the directory after it) when DURABLE, and
+    keeps the mode of the file it replaces unless MODE is given (hooks must be executable
+    the moment they appear).
 
     A cache passes DURABLE=False: it skips both fsyncs, which on a real disk can cost more
     than the command that writes it. After a crash such a file may be empty or torn;

@@ -13,14 +13,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+from linespec.core import warmer
+from linespec.core.configfile import PARSE_CACHE
+from linespec.core.files import atomic_write
+
 # ensure_state_dir lives in files, which a warm search imports without YAML; it is
 # re-exported for the modules that import it from here.
-from linespec.core import warmer
-from linespec.core.files import atomic_write
 from linespec.core.files import ensure_state_dir as ensure_state_dir
 from linespec.core.yamlread import Document
 
-CACHE_FILE = "parse-cache.marshal"
 # Bump whenever the decoded shape of a document changes.
 FORMAT = 1
 
@@ -35,7 +36,7 @@ class ParseCache:
     def __init__(self, state_dir: Path) -> None:
         # A helper may be filling this very file (see `warmer`).
         warmer.settle()
-        self.path = state_dir / CACHE_FILE
+        self.path = state_dir / PARSE_CACHE
         self._old: dict[str, tuple[Stamp, Any, Any]] = self._read()
         self._new: dict[str, tuple[Stamp, Any, Any]] = {}
 

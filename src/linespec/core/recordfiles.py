@@ -64,7 +64,7 @@ def read_record(path: Path) -> bytes:
     # half the time of reading 1,000 of them.
     chunks: list[bytes] = []
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
             while chunk := os.read(fd, 1 << 20):
                 chunks.append(chunk)

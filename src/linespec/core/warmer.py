@@ -19,12 +19,11 @@ import os
 import sys
 from pathlib import Path
 
-from linespec.core.configfile import STATE_DIR
+from linespec.core.configfile import PARSE_CACHE, STATE_DIR
 from linespec.core.recordfiles import record_files
 
 # Below this many files, parsing them costs less than starting the helper saves.
 MIN_FILES = 100
-_PARSE_CACHE = "parse-cache.marshal"
 
 
 # The helper this process started and has not waited for yet.
@@ -40,56 +39,67 @@ def settle() -> None:
             os.waitpid(pid, 0)
 
 
-def start(cwd: Path, explicit: Path | None = None) -> bool:
+def start(explicit: Path | None = None) -> bool:
     """Fork a helper that parses the record files into the parse cache, when worth it;
-    whether one was started.
+    whether one was started. Never raises: the command goes on without a helper.
 
-    Only for a plain config (read without pydantic, as the hook path reads it), with no
-    parse cache yet, at least MIN_FILES record files, a second CPU, and no other thread:
-    a thread holding a lock at the fork would leave the helper waiting on it forever.
+    Only for a plain config (read without pydantic, as the hook path reads it) found from
+    the current directory or EXPLICIT, with no parse cache yet but a state directory it
+    can create, at least MIN_FILES record files, a second CPU, and no other thread: a
+    thread holding a lock at the fork would leave the helper waiting on it forever.
     """
     global _pending
-    if _pending is not None or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    if _pending is not None or not hasattr(os, "fork") or _cpus() < 2:
         return False
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
         return False
-    from linespec.core.checkrun import plain_config
-
     try:
-        config = plain_config(cwd, explicit)
-    except Exception:
-        return False
-    if config is None:
-        return False
-    state_dir = config.provenance_dirs[0].parent / STATE_DIR
-    if (state_dir / _PARSE_CACHE).exists():
-        return False
-    files: list[Path] = []
-    with contextlib.suppress(Exception):
-        for directory in config.provenance_dirs:
-            files.extend(record_files(directory))
-    if len(files) < MIN_FILES:
-        return False
-    try:
+        work = _work(explicit)
+        if work is None:
+            return False
         pid = os.fork()
-    except OSError:
+    except Exception:
         return False
     if pid == 0:
         # The helper must never return into the command, flush its output buffers or run
         # its exit handlers: whatever happens, it leaves through os._exit.
         try:
-            _parse_into_cache(state_dir, files)
+            _parse_into_cache(*work)
         finally:
             os._exit(0)
     _pending = pid
     return True
 
 
+def _cpus() -> int:
+    # The CPUs this process may run on, which a container or `taskset` may limit.
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
+def _work(explicit: Path | None) -> tuple[Path, list[Path]] | None:
+    """The state directory and record files a helper would parse, or None."""
+    from linespec.core.checkrun import plain_config
+
+    config = plain_config(Path.cwd(), explicit)
+    if config is None:
+        return None
+    state_dir = config.provenance_dirs[0].parent / STATE_DIR
+    if (state_dir / PARSE_CACHE).exists():
+        return None
+    # A cache the helper cannot write would be parsed for nothing on every run.
+    if not os.access(state_dir if state_dir.is_dir() else state_dir.parent, os.W_OK):
+        return None
+    files: list[Path] = []
+    for directory in config.provenance_dirs:
+        files.extend(record_files(directory))
+    return (state_dir, files) if len(files) >= MIN_FILES else None
+
+
 def _parse_into_cache(state_dir: Path, files: list[Path]) -> None:
     from linespec.core.parsecache import ParseCache, stamp
     from linespec.core.recordfiles import read_record, record_document
-    from linespec.errors import LinespecError
 
     cache = ParseCache(state_dir)
     for path in files:
@@ -97,6 +107,7 @@ def _parse_into_cache(state_dir: Path, files: list[Path]) -> None:
             # The stamp is taken before reading, as the loader takes it.
             when = stamp(path.stat())
             cache.put(path, when, record_document(read_record(path), path))
-        except (OSError, LinespecError):
+        except Exception:
+            # The loader parses it, and reports what is wrong with it.
             continue
     cache.save()
