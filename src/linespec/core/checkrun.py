@@ -7,7 +7,6 @@ same things and the common case never loads pydantic.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,7 +21,14 @@ from linespec.core.checks import (
     read_message_file,
     resolve,
 )
-from linespec.core.configfile import CONFIG_NAME, discover, find_configs, find_root, identity
+from linespec.core.configfile import (
+    CONFIG_NAME,
+    discover,
+    find_configs,
+    find_root,
+    identity,
+    plain_values,
+)
 from linespec.errors import LinespecError
 
 
@@ -31,39 +37,6 @@ class CheckConfig(NamedTuple):
     source: Path | None
     provenance_dirs: tuple[Path, ...]
     settings: Settings
-
-
-_BOOLS = {"true", "false", "yes", "no", "on", "off", "y", "n", "t", "f", "1", "0"}
-
-
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, str) and value.lower() in _BOOLS
-
-
-def _is_str_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().lstrip("+-").isdigit()
-
-
-# Keys the plain reader understands, with the shape the full validator would accept.
-_PLAIN_KEYS: dict[str, Callable[[Any], bool]] = {
-    "dir": lambda v: isinstance(v, str),
-    "manifest_url": lambda v: isinstance(v, str),
-    "enforcement": lambda v: v in ("", "none", "warn", "strict"),
-    "overlap_specs_on_complete": lambda v: v in ("", "block", "warn", "off"),
-    "commit_tag_required": _is_bool,
-    "auto_affected_scope": _is_bool,
-    "run_associated_specs_on_complete": _is_bool,
-    "commit_on_status_change": _is_bool,
-    "write_restriction": _is_bool,
-    "cache_ttl_minutes": _is_int,
-    "exclude_paths": _is_str_list,
-    "additional_dirs": _is_str_list,
-    "shared_repos": lambda v: v == [],
-}
 
 
 def plain_config(cwd: Path, explicit: Path | None = None) -> CheckConfig | None:
@@ -90,12 +63,8 @@ def plain_config(cwd: Path, explicit: Path | None = None) -> CheckConfig | None:
         return _config(root, source, {})
     if not isinstance(section, dict):
         return None
-    present = {k: v for k, v in section.items() if v is not None}
-    for key, value in present.items():
-        accepts = _PLAIN_KEYS.get(key)
-        if accepts is None or not accepts(value):
-            return None
-    return _config(root, source, present)
+    values = plain_values({k: v for k, v in section.items() if v is not None})
+    return None if values is None else _config(root, source, values)
 
 
 # The commit hook reads `.linespec.yml` on every commit; PyYAML's import alone costs more
@@ -135,8 +104,7 @@ def _config(root: Path, source: Path | None, section: dict[str, Any]) -> CheckCo
     ]
     settings = Settings(
         exclude_paths=tuple(section.get("exclude_paths", [])),
-        commit_tag_required=str(section.get("commit_tag_required", "false")).lower()
-        in ("true", "yes", "on", "y", "t", "1"),
+        commit_tag_required=section.get("commit_tag_required", False),
     )
     return CheckConfig(root, source, (folder, *extra), settings)
 

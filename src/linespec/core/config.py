@@ -6,7 +6,6 @@ replaced by defaults behind the user's back (the Go tool silently falls back).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -26,6 +25,7 @@ from linespec.core.configfile import (
     STATE_DIR,
     discover,
     find_root,
+    plain_values,
     pyproject_table,
 )
 from linespec.errors import ConfigError, LinespecError
@@ -255,60 +255,6 @@ def _settings(
         ) from None
 
 
-_REFUSED = object()
-_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
-_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
-
-
-def _text(value: Any) -> Any:
-    return value if isinstance(value, str) else _REFUSED
-
-
-def _flag(value: Any) -> Any:
-    if isinstance(value, str):
-        lowered = value.lower()
-        if lowered in _TRUE:
-            return True
-        if lowered in _FALSE:
-            return False
-    return _REFUSED
-
-
-def _minutes(value: Any) -> Any:
-    # Nine digits at most: int() refuses texts of thousands of digits that pydantic reads.
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
-        return int(value) or 60
-    return _REFUSED
-
-
-def _texts(value: Any) -> Any:
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return list(value)
-    return _REFUSED
-
-
-def _choice(default: str, *choices: str) -> Callable[[Any], Any]:
-    return lambda value: (value or default) if value in ("", *choices) else _REFUSED
-
-
-# What each key becomes when its literal text is one the validators would accept as is.
-_PLAIN: dict[str, Callable[[Any], Any]] = {
-    "dir": _text,
-    "manifest_url": _text,
-    "enforcement": _choice("warn", "none", "warn", "strict"),
-    "overlap_specs_on_complete": _choice("block", "block", "warn", "off"),
-    "commit_tag_required": _flag,
-    "auto_affected_scope": _flag,
-    "run_associated_specs_on_complete": _flag,
-    "commit_on_status_change": _flag,
-    "write_restriction": _flag,
-    "cache_ttl_minutes": _minutes,
-    "exclude_paths": _texts,
-    "additional_dirs": _texts,
-    "shared_repos": lambda value: [] if value == [] else _REFUSED,
-}
-
-
 def plain_settings(present: dict[str, Any]) -> ProvenanceSettings | None:
     """The settings PRESENT validates to, built without pydantic's validators; None when
     any key needs them (nested settings, unknown keys, anything unusual).
@@ -316,16 +262,8 @@ def plain_settings(present: dict[str, Any]) -> ProvenanceSettings | None:
     The common config is a handful of plain keys, and it is read by every command,
     `lint` included, which would otherwise build every validator of the config models.
     """
-    values: dict[str, Any] = {}
-    for key, value in present.items():
-        convert = _PLAIN.get(key)
-        if convert is None:
-            return None
-        converted = convert(value)
-        if converted is _REFUSED:
-            return None
-        values[key] = converted
-    return _construct(values)
+    values = plain_values(present)
+    return None if values is None else _construct(values)
 
 
 def default_settings() -> ProvenanceSettings:

@@ -6,6 +6,7 @@ Free of pydantic so the hook fast path can find the same file the full CLI would
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +77,79 @@ def find_configs(cwd: Path) -> list[Path]:
         if CONFIG_NAME in names:
             found.append(Path(directory) / CONFIG_NAME)
     return found
+
+
+# --- plain settings ----------------------------------------------------------------------
+# Most configs are a handful of keys whose literal text the validators take as it is. Read
+# here, without pydantic, they serve the hook path (which must not import it) and spare
+# every other command from building the validators.
+
+_REFUSED = object()
+_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
+
+
+def _text(value: Any) -> Any:
+    return value if isinstance(value, str) else _REFUSED
+
+
+def _flag(value: Any) -> Any:
+    if isinstance(value, str):
+        lowered = value.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+    return _REFUSED
+
+
+def _minutes(value: Any) -> Any:
+    # Nine digits at most: int() refuses texts of thousands of digits that pydantic reads.
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
+        return int(value) or 60
+    return _REFUSED
+
+
+def _texts(value: Any) -> Any:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return list(value)
+    return _REFUSED
+
+
+def _choice(default: str, *choices: str) -> Callable[[Any], Any]:
+    return lambda value: (value or default) if value in ("", *choices) else _REFUSED
+
+
+# What each key becomes when its literal text is one the validators would accept as is.
+_PLAIN: dict[str, Callable[[Any], Any]] = {
+    "dir": _text,
+    "manifest_url": _text,
+    "enforcement": _choice("warn", "none", "warn", "strict"),
+    "overlap_specs_on_complete": _choice("block", "block", "warn", "off"),
+    "commit_tag_required": _flag,
+    "auto_affected_scope": _flag,
+    "run_associated_specs_on_complete": _flag,
+    "commit_on_status_change": _flag,
+    "write_restriction": _flag,
+    "cache_ttl_minutes": _minutes,
+    "exclude_paths": _texts,
+    "additional_dirs": _texts,
+    "shared_repos": lambda value: [] if value == [] else _REFUSED,
+}
+
+
+def plain_values(present: dict[str, Any]) -> dict[str, Any] | None:
+    """The values the validators would make of PRESENT (a `provenance:` section without its
+    null keys), read without them; None when any key needs them (nested settings, unknown
+    keys, anything unusual), and only the validating reader may judge the config.
+    """
+    values: dict[str, Any] = {}
+    for key, value in present.items():
+        convert = _PLAIN.get(key)
+        if convert is None:
+            return None
+        converted = convert(value)
+        if converted is _REFUSED:
+            return None
+        values[key] = converted
+    return values
