@@ -68,12 +68,16 @@ class Record(BaseModel):
     # The private attributes are read from pydantic's store directly: its attribute
     # protocol costs a microsecond per read, and lint reads them for every record.
     @property
+    def _private(self) -> dict[str, Any]:
+        return cast(dict[str, Any], self.__pydantic_private__)
+
+    @property
     def path(self) -> Path | None:
-        return cast(dict[str, Any], self.__pydantic_private__)["_path"]  # type: ignore[no-any-return]
+        return self._private["_path"]  # type: ignore[no-any-return]
 
     @property
     def remote(self) -> bool:
-        return cast(dict[str, Any], self.__pydantic_private__)["_remote"]  # type: ignore[no-any-return]
+        return self._private["_remote"]  # type: ignore[no-any-return]
 
     @property
     def effective_type(self) -> str:
@@ -92,11 +96,11 @@ class Record(BaseModel):
         return ref(self.superseded_by)
 
     def line_of(self, *key: str | int) -> Mark | None:
-        raw = cast(dict[str, Any], self.__pydantic_private__)["_marks"].get(key)
+        raw = self._private["_marks"].get(key)
         return Mark(*raw) if raw is not None else None
 
     def attach(self, path: Path | None, *, remote: bool = False, marks: Any = None) -> Record:
-        private = cast(dict[str, Any], self.__pydantic_private__)
+        private = self._private
         private["_path"] = path
         private["_remote"] = remote
         if marks is not None:
